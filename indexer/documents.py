@@ -18,7 +18,8 @@ class RawArticle:
         id: the article id (INTERFACES.md: relative path, ``path#N`` or the JSONL ``id``).
         source: the archive file it came from, relative to the archive root.
         title, body: plain text when the file gave text (text dumps, JSONL ``body``).
-        html: the page markup when the file gave HTML (HTML pages, JSONL ``html``).
+        html: the page markup when the file gave HTML: raw bytes from an HTML file (the cleaner
+            honours its declared charset), text from a JSONL ``html`` field.
         url, date, author: metadata the file gave, if any (date as an ISO 8601 string).
         people, places: the newsroom's own tags (JSONL); ``None`` means "extract them".
     """
@@ -27,7 +28,7 @@ class RawArticle:
     source: str
     title: str | None = None
     body: str | None = None
-    html: str | None = None
+    html: str | bytes | None = None
     url: str | None = None
     date: str | None = None
     author: str | None = None

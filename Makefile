@@ -1,0 +1,41 @@
+# Thin aliases of commands a person could type; see README.md.
+VENV   ?= .venv
+PYTHON ?= python3
+PY      = $(VENV)/bin/python
+STAMP   = $(VENV)/.installed-stamp
+
+.PHONY: install index run test lint format eval-entities eval-html clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+index: install
+	$(PY) -m indexer build
+
+run: index
+	$(VENV)/bin/gunicorn search_api.wsgi:app -c gunicorn.conf.py
+
+test: install
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+eval-entities: install
+	$(PY) bench/eval_entities.py
+
+eval-html: install
+	$(PY) bench/eval_html.py
+
+clean:
+	rm -rf var/ bench/out/ .pytest_cache .ruff_cache

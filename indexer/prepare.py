@@ -1,0 +1,132 @@
+"""From raw records to indexable articles: clean text, parse dates, add people and places.
+
+Parts:
+    ``clean_article(raw, rules)``: one ``RawArticle`` -> ``Article`` (no entities yet) or the
+    reason it holds no article;
+    ``parse_date(text)``: ISO 8601 (and a few lenient forms) -> naive UTC ``datetime``;
+    ``fallback_title(body)``: a title from the first sentence, for records without one;
+    ``add_entities(pairs, extractor)``: fill people and places the archive did not give,
+    one ``nlp.pipe`` batch for many articles.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from indexer.clean import clean_html, normalize_text
+from indexer.documents import Article, RawArticle
+
+_DATE_PREFIX = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)")
+MAX_FALLBACK_TITLE_CHARS = 120
+
+
+def parse_date(text: str | None) -> datetime | None:
+    """Parse an ISO 8601 date or datetime; tz-aware values become naive UTC.
+
+    Returns None for missing or unreadable values (the caller reports those).
+    """
+    if not text or not text.strip():
+        return None
+    value = text.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        m = _DATE_PREFIX.match(value)
+        if not m:
+            return None
+        try:
+            parsed = datetime(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    if not 1800 <= parsed.year <= 2200:
+        return None
+    return parsed
+
+
+def fallback_title(body: str) -> str:
+    """A title for a record without one: its first sentence, cut at a word boundary."""
+    first_para = body.strip().split("\n", 1)[0]
+    m = _SENTENCE.match(first_para)
+    sentence = m.group(1) if m else first_para
+    if len(sentence) <= MAX_FALLBACK_TITLE_CHARS:
+        return sentence
+    cut = sentence[:MAX_FALLBACK_TITLE_CHARS].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def _nfc(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = unicodedata.normalize("NFC", text).strip()
+    return text or None
+
+
+def clean_article(raw: RawArticle, rules=None) -> tuple[Article | None, list[str]]:
+    """Turn a raw record into an article without entities.
+
+    Returns:
+        ``(article, problems)``; ``article`` is None when the record holds no article text,
+        and then ``problems`` says why.
+    """
+    problems: list[str] = []
+    title, url, date_text, author = raw.title, raw.url, raw.date, raw.author
+    if raw.html is not None:
+        page = clean_html(raw.html, path=raw.source, rules=rules)
+        body = page.body
+        title = title or page.title
+        url = url or page.url
+        date_text = date_text or page.date
+        author = author or page.author
+    else:
+        body = normalize_text(raw.body or "")
+    body = body.strip()
+    if not body:
+        return None, ["no article text"]
+    title = normalize_text(title) if title else ""
+    if not title.strip():
+        title = fallback_title(body)
+    date = parse_date(date_text)
+    if date_text and date is None:
+        problems.append(f"unreadable date {date_text[:40]!r} (ignored)")
+    article = Article(
+        id=raw.id,
+        source=raw.source,
+        title=_nfc(title) or "",
+        body=unicodedata.normalize("NFC", body),
+        url=_nfc(url),
+        date=date,
+        author=_nfc(author),
+        people=raw.people or (),
+        places=raw.places or (),
+    )
+    return article, problems
+
+
+def add_entities(
+    pairs: Sequence[tuple[RawArticle, Article]], extractor
+) -> list[Article]:
+    """Fill in people and places the archive did not give, in one batched NER pass.
+
+    A newsroom's own tags (JSONL ``people``/``places``) are authoritative and kept as given.
+    """
+    todo = [(raw, art) for raw, art in pairs if raw.people is None or raw.places is None]
+    found = extractor.extract_many([(art.title, art.body) for _, art in todo]) if todo else []
+    filled = {id(art): ents for (_, art), ents in zip(todo, found, strict=True)}
+    out = []
+    for raw, art in pairs:
+        ents = filled.get(id(art))
+        if ents is not None:
+            art = replace(
+                art,
+                people=raw.people if raw.people is not None else ents.people,
+                places=raw.places if raw.places is not None else ents.places,
+            )
+        out.append(art)
+    return out

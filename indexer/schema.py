@@ -1,0 +1,100 @@
+"""The index schema and its analyzer, shared by the indexer and the search API.
+
+Parts:
+    ``TOKEN_PATTERN`` and ``ApostropheFilter``: the named stages of the one analyzer;
+    ``news_analyzer()``: the analyzer for indexing *and* querying (tokenise, fold
+    apostrophes, lowercase, fold accents, stem English; positions kept, no stop words
+    removed, so phrases match word for word);
+    ``build_schema()``: the Whoosh schema; ``SCHEMA_VERSION``: bump it whenever the schema or
+    an analyzer stage changes (Whoosh pickles analyzers into the index, and the API refuses
+    an index of another version).
+
+Analyzer classes live at module level because pickle stores their import path.
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh.analysis import (
+    CharsetFilter,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+)
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.support.charset import accent_map
+
+SCHEMA_VERSION = 1
+
+# Dotted abbreviations ("U.S.", "U.K.") are one token; otherwise words with inner
+# apostrophes of any style ("Kremlin’s", "don't") stay whole for ApostropheFilter.
+TOKEN_PATTERN = re.compile(r"(?:\w\.){2,}|\w+(?:['’‘ʼ`´]\w+)*", re.UNICODE)
+
+_APOSTROPHES = re.compile(r"['’‘ʼ`´]")
+_POSSESSIVE = re.compile(r"['’‘ʼ`´][sS]$")
+
+
+class ApostropheFilter(Filter):
+    """Folds apostrophe styles and possessives: Kremlin’s = Kremlin's = Kremlin.
+
+    Also joins dotted abbreviations ("U.S." -> "US") so they match the undotted form.
+    """
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text
+            if "." in text:
+                text = text.replace(".", "")
+            text = _POSSESSIVE.sub("", text)
+            t.text = _APOSTROPHES.sub("", text)
+            if t.text:
+                yield t
+
+
+def news_analyzer():
+    """The one analyzer used for every text field, at index and at query time."""
+    return (
+        RegexTokenizer(TOKEN_PATTERN)
+        | ApostropheFilter()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StemFilter(lang="en")
+    )
+
+
+def name_analyzer():
+    """Analyzer for people and places: folded like text, but not stemmed (names)."""
+    return RegexTokenizer(TOKEN_PATTERN) | ApostropheFilter() | LowercaseFilter() | CharsetFilter(
+        accent_map
+    )
+
+
+# Separator for the multi-valued exact fields (people_tag, places_tag); names never hold it.
+TAG_SEPARATOR = ","
+
+
+def build_schema() -> Schema:
+    """The Whoosh schema of the article index.
+
+    ``people``/``places`` are searched by any word (``people:putin``);
+    ``people_tag``/``places_tag`` hold the exact canonical names for filters and facets.
+    """
+    text = news_analyzer()
+    names = name_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=text, stored=True, field_boost=3.0),
+        body=TEXT(analyzer=text, stored=True, chars=True),
+        people=TEXT(analyzer=names, field_boost=2.0),
+        places=TEXT(analyzer=names, field_boost=1.5),
+        people_tag=KEYWORD(stored=True, commas=True, lowercase=False),
+        places_tag=KEYWORD(stored=True, commas=True, lowercase=False),
+        date=DATETIME(stored=True, sortable=True),
+        year=NUMERIC(int, stored=True, sortable=True),
+        url=STORED(),
+        author=TEXT(analyzer=names, stored=True),
+        source=ID(stored=True),
+        content_hash=STORED(),
+    )

@@ -1,0 +1,32 @@
+"""The composition root: ``create_app(settings=None, engine=None) -> falcon.App``."""
+
+from __future__ import annotations
+
+import falcon
+
+from indexer.settings import Settings
+from indexer.store import IndexUnavailable
+from search_api import errors
+from search_api.engine import Engine
+from search_api.resources.articles import ArticleResource
+from search_api.resources.health import HealthResource
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> falcon.App:
+    """Wire settings, engine and resources into a Falcon WSGI app."""
+    settings = settings or Settings.from_env()
+    engine = engine or Engine(settings.index_dir)
+    cors = settings.cors_origins
+    app = falcon.App(
+        cors_enable=False,
+        middleware=[falcon.CORSMiddleware(allow_origins="*" if "*" in cors else list(cors))]
+        if cors
+        else [],
+    )
+    app.req_options.strip_url_path_trailing_slash = True
+    app.set_error_serializer(errors.serialize_error)
+    app.add_error_handler(Exception, errors.handle_unexpected)
+    app.add_error_handler(IndexUnavailable, errors.handle_index_unavailable)
+    app.add_route("/health", HealthResource(engine))
+    app.add_route("/articles/{article_id}", ArticleResource(engine))
+    return app

@@ -1,0 +1,1 @@
+"""Thin Falcon resources: read parameters, call the engine, set ``resp.media``."""
