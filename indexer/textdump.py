@@ -25,7 +25,7 @@ _BOILERPLATE_START = re.compile(
 
 # Small words that stay lower case in a Title Case headline.
 _SMALL_WORDS = frozenset(
-    "a an and as at but by for from in into of off on onto or over per the to up via vs with".split()
+    "a an and as at but by for from in into of off on onto or over per the to up v via vs with".split()
 )
 _SENTENCE_END = (".", "!", "?", ":", ";", ",", "…")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
@@ -71,15 +71,17 @@ def is_title(paragraph: str, next_paragraph: str | None) -> bool:
     """
     if next_paragraph is None or len(paragraph) > MAX_TITLE_CHARS:
         return False
-    words = _WORD.findall(paragraph)
-    if len(words) < 4 or _ends_sentence(paragraph) or is_boilerplate(paragraph):
+    words = [w for w in _WORD.findall(paragraph) if w.lower() not in _SMALL_WORDS]
+    if len(words) < 4 or not paragraph[0].isupper():
+        return False
+    if _ends_sentence(paragraph) or is_boilerplate(paragraph):
         return False
     # A parenthesised credit or a comma-separated list is a subheading, not a headline.
     if paragraph.endswith(")") or paragraph.count(",") >= 3:
         return False
     if _title_case_share(paragraph) < 0.75:
         return False
-    return _ends_sentence(next_paragraph) and len(next_paragraph) >= 60
+    return _ends_sentence(next_paragraph) and len(next_paragraph) >= 40
 
 
 def split_articles(text: str) -> list[tuple[str, str]]:

@@ -28,5 +28,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_error_handler(Exception, errors.handle_unexpected)
     app.add_error_handler(IndexUnavailable, errors.handle_index_unavailable)
     app.add_route("/health", HealthResource(engine))
-    app.add_route("/articles/{article_id}", ArticleResource(engine))
+    app.add_route("/articles/{article_id:path}", ArticleResource(engine))
     return app
