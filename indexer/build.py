@@ -325,9 +325,7 @@ def _process(
                 tagged = add_entities(pairs, extractor)
             it = iter(tagged)
             for c in cleaned:
-                yield _FileArticles(
-                    c.file, [next(it) for _ in c.pairs], c.problems, c.rejected
-                )
+                yield _FileArticles(c.file, [next(it) for _ in c.pairs], c.problems, c.rejected)
                 bar.update(1)
     finally:
         bar.close()

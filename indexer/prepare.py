@@ -109,9 +109,7 @@ def clean_article(raw: RawArticle, rules=None) -> tuple[Article | None, list[str
     return article, problems
 
 
-def add_entities(
-    pairs: Sequence[tuple[RawArticle, Article]], extractor
-) -> list[Article]:
+def add_entities(pairs: Sequence[tuple[RawArticle, Article]], extractor) -> list[Article]:
     """Fill in people and places the archive did not give, in one batched NER pass.
 
     A newsroom's own tags (JSONL ``people``/``places``) are authoritative and kept as given.

@@ -66,8 +66,11 @@ def news_analyzer():
 
 def name_analyzer():
     """Analyzer for people and places: folded like text, but not stemmed (names)."""
-    return RegexTokenizer(TOKEN_PATTERN) | ApostropheFilter() | LowercaseFilter() | CharsetFilter(
-        accent_map
+    return (
+        RegexTokenizer(TOKEN_PATTERN)
+        | ApostropheFilter()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
     )
 
 

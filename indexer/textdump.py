@@ -95,9 +95,7 @@ def split_articles(text: str) -> list[tuple[str, str]]:
     in_boilerplate = False
     for i, para in enumerate(paras):
         nxt = paras[i + 1] if i + 1 < len(paras) else None
-        starts_new = not articles or (
-            (in_boilerplate or articles[-1][1]) and is_title(para, nxt)
-        )
+        starts_new = not articles or ((in_boilerplate or articles[-1][1]) and is_title(para, nxt))
         if starts_new:
             articles.append((para, []))
             in_boilerplate = False

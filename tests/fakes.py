@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.archive import decode_text  # noqa: F401  (re-exported for test helpers)
 
 
 @dataclass(frozen=True)

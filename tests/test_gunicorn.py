@@ -1,0 +1,90 @@
+"""One integration test: real gunicorn, real HTTP, the gunicorn.conf.py the README uses."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from indexer.build import build_index
+from tests.conftest import REPO
+from tests.fakes import KeywordExtractor, story
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+@pytest.fixture
+def server(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "a.txt").write_text(
+        story("Ann Lee Opens The New Bridge Today", "Ann Lee opened the bridge in Bangui."), "utf-8"
+    )
+    index_dir = tmp_path / "index"
+    build_index(archive, index_dir, extractor=KeywordExtractor())
+    port = _free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    proc = subprocess.Popen(
+        [
+            str(gunicorn),
+            "search_api.wsgi:app",
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+        ],
+        cwd=REPO,
+        env={**os.environ, "SEARCH_INDEX_DIR": str(index_dir)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            _get(base + "/health")
+            break
+        except OSError:
+            assert proc.poll() is None, "gunicorn exited"
+            assert time.monotonic() < deadline, "gunicorn did not come up"
+            time.sleep(0.1)
+    yield base, archive, index_dir
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_gunicorn_serves_health_and_articles_and_picks_up_a_new_build(server):
+    base, archive, index_dir = server
+    status, health = _get(base + "/health")
+    assert status == 200 and health["documents"] == 1
+    status, art = _get(base + "/articles/a.txt")
+    assert status == 200 and art["title"] == "Ann Lee Opens The New Bridge Today"
+    assert art["people"] == ["Ann Lee"] and art["places"] == ["Bangui"]
+    assert _get(base + "/articles/none")[0] == 404
+    (archive / "b.jsonl").write_text(json.dumps({"id": "b", "body": "Fresh news."}), "utf-8")
+    build_index(archive, index_dir, extractor=KeywordExtractor())
+    for _ in range(4):  # every worker and thread sees the new generation
+        assert _get(base + "/health")[1]["documents"] == 2
+        assert _get(base + "/articles/b")[0] == 200
