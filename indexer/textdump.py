@@ -25,7 +25,9 @@ _BOILERPLATE_START = re.compile(
 
 # Small words that stay lower case in a Title Case headline.
 _SMALL_WORDS = frozenset(
-    "a an and as at but by for from in into of off on onto or over per the to up v via vs with".split()
+    (
+        "a an and as at but by for from in into of off on onto or over per the to up v via vs with"
+    ).split()
 )
 _SENTENCE_END = (".", "!", "?", ":", ";", ",", "…")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)

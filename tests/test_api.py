@@ -80,7 +80,10 @@ def test_article_by_url_encoded_id(client):
 def test_unknown_article_is_404_in_the_error_shape(client):
     resp = client.simulate_get("/articles/nope")
     assert resp.status_code == 404
-    assert resp.json == {"title": "Article not found", "description": "No article has the id 'nope'."}
+    assert resp.json == {
+        "title": "Article not found",
+        "description": "No article has the id 'nope'.",
+    }
 
 
 def test_unknown_route_has_the_error_shape(client):
