@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 
 
-
 @dataclass(frozen=True)
 class FakeEntities:
     people: tuple[str, ...]
