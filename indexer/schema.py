@@ -88,10 +88,10 @@ def build_schema() -> Schema:
     names = name_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=text, stored=True, field_boost=3.0),
-        body=TEXT(analyzer=text, stored=True, chars=True),
-        people=TEXT(analyzer=names, field_boost=2.0),
-        places=TEXT(analyzer=names, field_boost=1.5),
+        title=TEXT(analyzer=text, stored=True, field_boost=3.0, spelling=True),
+        body=TEXT(analyzer=text, stored=True, chars=True, spelling=True),
+        people=TEXT(analyzer=names, field_boost=2.0, spelling=True),
+        places=TEXT(analyzer=names, field_boost=1.5, spelling=True),
         people_tag=KEYWORD(stored=True, commas=True, lowercase=False),
         places_tag=KEYWORD(stored=True, commas=True, lowercase=False),
         date=DATETIME(stored=True, sortable=True),

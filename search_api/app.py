@@ -10,6 +10,7 @@ from search_api import errors
 from search_api.engine import Engine
 from search_api.resources.articles import ArticleResource
 from search_api.resources.health import HealthResource
+from search_api.resources.search import SearchResource
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> falcon.App:
@@ -28,5 +29,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_error_handler(Exception, errors.handle_unexpected)
     app.add_error_handler(IndexUnavailable, errors.handle_index_unavailable)
     app.add_route("/health", HealthResource(engine))
+    app.add_route("/search", SearchResource(engine))
     app.add_route("/articles/{article_id:path}", ArticleResource(engine))
     return app

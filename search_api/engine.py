@@ -3,21 +3,90 @@
 Knows nothing of HTTP. Parts:
     ``Engine``: one per process; gives each thread its own Whoosh searcher (searchers are not
     thread-safe), reused across requests and reopened when a build switches ``current``;
-    ``ArticleRecord``/``HealthInfo``: what it returns.
+    ``Engine.search``: ranked search (all words, then the any-word fallback for long
+    queries), filters, facets, sorting, pages, snippets and did-you-mean;
+    ``SearchRequest``/``SearchResponse``/``Hit``, ``ArticleRecord``, ``HealthInfo``: what goes
+    in and comes out.
 """
 
 from __future__ import annotations
 
+import re
 import threading
-from dataclasses import dataclass
-from datetime import datetime
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh import scoring, sorting
+from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.searching import Searcher
 
 from indexer import store
 from indexer.schema import SCHEMA_VERSION, TAG_SEPARATOR
+from search_api.query import STOP_WORDS, ParsedQuery, QueryBuilder, QueryError, parse_query
+from search_api.snippets import lead_snippet, make_highlighter
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_PER_PAGE = 100
+# Deep paging is bounded: page * per_page may not pass this.
+MAX_RESULT_DEPTH = 1000
+QUERY_TIME_LIMIT_S = 3.0
+FACET_SIZE = 10
+# When requiring every word finds fewer than this many, try the any-word fallback.
+FALLBACK_BELOW = 3
+# When a query finds fewer than this many, offer a did-you-mean.
+SUGGEST_BELOW = 3
+# BM25F parameters (tuned by bench/eval_ranking.py; see bench/RESULTS.md).
+BM25_B = 0.75
+BM25_K1 = 1.2
+TITLE_B = 0.5
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search, as the API received it (already validated for types and ranges)."""
+
+    q: str = ""
+    page: int = 1
+    per_page: int = 10
+    sort: str = "relevance"
+    people: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result."""
+
+    id: str
+    title: str
+    url: str | None
+    date: datetime | None
+    snippet: str
+    people: list[str]
+    places: list[str]
+    score: float | None
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    """A page of results with facets over the whole result set."""
+
+    query: str
+    total: int
+    page: int
+    per_page: int
+    results: list[Hit]
+    facets: dict[str, list[tuple[str | int, int]]]
+    suggestion: str | None = None
+    mode: str = "all"  # "all" words, "any" (the fallback) or "filter" (no query words)
+    timed_out: bool = False
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -87,11 +156,12 @@ class Engine:
 
     @staticmethod
     def _open_searcher(gen: Path) -> Searcher:
+        weighting = scoring.BM25F(B=BM25_B, K1=BM25_K1, title_B=TITLE_B)
         try:
-            return whoosh_index.open_dir(str(gen)).searcher()
+            return whoosh_index.open_dir(str(gen)).searcher(weighting=weighting)
         except FileNotFoundError:
-            # A generation being collected right now: one retry on whatever is current.
-            return whoosh_index.open_dir(str(gen)).searcher()
+            # A segment merged away while opening: one retry.
+            return whoosh_index.open_dir(str(gen)).searcher(weighting=weighting)
         except whoosh_index.EmptyIndexError as exc:
             raise store.IndexUnavailable(f"the index in {gen} cannot be opened: {exc}") from exc
 
@@ -108,6 +178,110 @@ class Engine:
             built_at=opened.meta.built_at,
             generation=opened.meta.generation,
         )
+
+    def search(self, req: SearchRequest) -> SearchResponse:
+        """Run one search.
+
+        Raises:
+            QueryError: the request cannot be answered (the message says why).
+            IndexUnavailable: no index can be opened.
+        """
+        if req.sort not in SORTS:
+            raise QueryError(f"Unknown sort {req.sort!r}; use one of: {', '.join(SORTS)}.")
+        if req.page * req.per_page > MAX_RESULT_DEPTH:
+            raise QueryError(
+                f"Results can be paged up to {MAX_RESULT_DEPTH} deep (page * per_page); "
+                "narrow the search instead."
+            )
+        parsed = parse_query(req.q)
+        searcher = self._open().searcher
+        builder = QueryBuilder(searcher)
+        filters = _filters(req)
+        sort = req.sort
+        if parsed.is_empty:
+            if filters is None:
+                raise QueryError("Give a query (q) or at least one filter.")
+            query: wq.Query = wq.Every()
+            mode = "filter"
+            if sort == "relevance":
+                sort = "newest"
+        else:
+            query = builder.all_words(parsed)
+            mode = "all"
+            if query is None:
+                if filters is None:
+                    raise QueryError("The query has no words to search for.")
+                query, mode = wq.Every(), "filter"
+        results, timed_out = self._run(searcher, query, req, sort, filters)
+        if len(results) < FALLBACK_BELOW and mode == "all":
+            fallback = builder.any_words(parsed)
+            if fallback is not None:
+                more, more_timed_out = self._run(searcher, fallback, req, sort, filters)
+                if len(more) > len(results):
+                    results, timed_out, mode = more, more_timed_out, "any"
+        suggestion = None
+        if len(results) < SUGGEST_BELOW and mode != "filter":
+            suggestion = suggest_query(searcher, builder, parsed, req.q)
+        return SearchResponse(
+            query=req.q,
+            total=len(results),
+            page=req.page,
+            per_page=req.per_page,
+            results=self._page(results, req),
+            facets=_facets(results),
+            suggestion=suggestion,
+            mode=mode,
+            timed_out=timed_out,
+        )
+
+    def _run(self, searcher, query, req: SearchRequest, sort: str, filters):
+        sortedby = None
+        if sort != "relevance":
+            sortedby = [
+                sorting.FieldFacet("date", reverse=(sort == "newest")),
+                sorting.ScoreFacet(),
+            ]
+        if filters is not None:
+            # Filters join the query at score 0: Whoosh's FilterCollector would bypass the
+            # time limit (it only filters in its own collect loop).
+            query = wq.And([query, wq.ConstantScoreQuery(filters, score=0.0)])
+        collector = searcher.collector(
+            limit=req.page * req.per_page,
+            sortedby=sortedby,
+            groupedby=_FACETS,
+            terms=True,
+        )
+        limited = TimeLimitCollector(collector, timelimit=QUERY_TIME_LIMIT_S, use_alarm=False)
+        timed_out = False
+        try:
+            searcher.search_with_collector(query, limited)
+        except TimeLimit:
+            timed_out = True
+        return limited.results(), timed_out
+
+    @staticmethod
+    def _page(results, req: SearchRequest) -> list[Hit]:
+        results.highlighter = make_highlighter()
+        start = (req.page - 1) * req.per_page
+        hits = []
+        for hit in results[start : start + req.per_page]:
+            stored = hit.fields()
+            snippet = hit.highlights("body", top=1) if hit.results.has_matched_terms() else ""
+            if not snippet:
+                snippet = lead_snippet(stored.get("body", ""))
+            hits.append(
+                Hit(
+                    id=stored["id"],
+                    title=stored.get("title", ""),
+                    url=stored.get("url"),
+                    date=stored.get("date"),
+                    snippet=snippet,
+                    people=split_tags(stored.get("people_tag")),
+                    places=split_tags(stored.get("places_tag")),
+                    score=round(hit.score, 4) if isinstance(hit.score, float) else None,
+                )
+            )
+        return hits
 
     def generation(self) -> str:
         """The name of the generation being served (changes with every finished build)."""
@@ -130,3 +304,103 @@ class Engine:
             places=split_tags(fields.get("places_tag")),
             source=fields.get("source", ""),
         )
+
+
+_FACETS = {
+    "people": sorting.FieldFacet("people_tag", allow_overlap=True, maptype=sorting.Count),
+    "places": sorting.FieldFacet("places_tag", allow_overlap=True, maptype=sorting.Count),
+    "year": sorting.FieldFacet("year", maptype=sorting.Count),
+}
+
+
+def _filters(req: SearchRequest) -> wq.Query | None:
+    parts: list[wq.Query] = [wq.Term("people_tag", v) for v in req.people]
+    parts += [wq.Term("places_tag", v) for v in req.places]
+    if req.date_from or req.date_to:
+        start = datetime.combine(req.date_from, time.min) if req.date_from else None
+        end = datetime.combine(req.date_to, time.max) if req.date_to else None
+        parts.append(wq.DateRange("date", start, end))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _facets(results) -> dict[str, list[tuple[str | int, int]]]:
+    out = {}
+    for name in _FACETS:
+        try:
+            counts = results.groups(name)
+        except KeyError:
+            counts = {}
+        ranked = sorted(
+            ((k, n) for k, n in counts.items() if k not in (None, "")),
+            key=lambda kv: (-kv[1], str(kv[0])),
+        )
+        out[name] = ranked[:FACET_SIZE]
+    return out
+
+
+def suggest_query(searcher, builder: QueryBuilder, parsed: ParsedQuery, text: str) -> str | None:
+    """A did-you-mean: the query with unknown words replaced by close index words.
+
+    Looks in people and places names first (a misspelt name should get the right one), then
+    in the unstemmed title and body vocabulary; the closest, most frequent word wins.
+    """
+    reader = searcher.reader()
+    sources = [("people", "people"), ("places", "places")]
+    for f in ("title", "body"):
+        obj = searcher.schema[f]
+        sources.append((f, obj.spelling_fieldname(f) if obj.separate_spelling() else f))
+    changed = text
+    any_change = False
+    for group in parsed.groups:
+        for item in group:
+            if item.phrase or item.prefix or item.text.lower() in STOP_WORDS:
+                continue
+            if any(
+                reader.doc_frequency(f, t)
+                for f in ("title", "body")
+                for t in builder.tokens(f, item.text)
+            ):
+                continue  # the word is in the index (maybe in another form): not misspelt
+            words = builder.tokens("people", item.text)  # folded, unstemmed
+            for word in words:
+                if len(word) < 3 or any(reader.doc_frequency(src, word) for _, src in sources):
+                    continue
+                best = None
+                for _, src in sources:
+                    for maxdist in (1, 2):
+                        if maxdist == 2 and len(word) < 5:
+                            break
+                        found = [
+                            w.decode("utf-8") if isinstance(w, bytes) else w
+                            for w in reader.terms_within(src, word, maxdist, prefix=1)
+                        ]
+                        for cand in found:
+                            key = (maxdist, -reader.doc_frequency(src, cand))
+                            if best is None or key < best[0]:
+                                best = (key, cand)
+                        if found:
+                            break
+                if best is None:
+                    continue
+                replacement = best[1]
+                pattern = re.compile(re.escape(word), re.IGNORECASE)
+                m = pattern.search(_fold(changed))
+                if m is None:
+                    continue
+                original = changed[m.start() : m.end()]
+                if original[:1].isupper():
+                    replacement = replacement[:1].upper() + replacement[1:]
+                changed = changed[: m.start()] + replacement + changed[m.end() :]
+                any_change = True
+    return changed if any_change else None
+
+
+def _fold(text: str) -> str:
+    """Lower-case and strip accents, keeping every character's position."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFD", ch)[0]
+        out.append(base.lower() if len(base.lower()) == 1 else ch)
+    return "".join(out)

@@ -1,0 +1,302 @@
+"""User text -> Whoosh query, safe by default.
+
+User text is data, not syntax, except for the features we parse on purpose:
+``"exact phrases"`` (straight or curly quotes), ``-word`` / ``-"phrase"`` and ``NOT word``
+to exclude, ``OR`` between items, ``title:`` ``people:`` ``places:`` prefixes, and ``word*``
+prefix search (expanded to a bounded number of index words). Every other character is text
+that the shared analyzer turns into words (or drops).
+
+Parts:
+    ``parse_query(text) -> ParsedQuery``: the lexer/parser (pure, no index needed);
+    ``QueryBuilder(searcher)``: turns a ``ParsedQuery`` into Whoosh queries against the
+    index's own schema (``ix.schema``): ``all_words()`` (every word required, proximity
+    rewarded) and ``any_words()`` (the fallback for long questions: a minimum number of words
+    must match, more is better);
+    ``QueryError``: what a 400 is made of.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from whoosh import query as wq
+
+from search_api.minmatch import MinMatchOr
+
+MAX_QUERY_CHARS = 1000
+MAX_ITEMS = 50
+MAX_PREFIX_EXPANSION = 50
+MIN_PREFIX_CHARS = 2
+
+QUOTES = '"“”„‟«»'
+FIELD_ALIASES = {
+    "title": "title",
+    "people": "people",
+    "person": "people",
+    "places": "places",
+    "place": "places",
+}
+# Fields searched when the user names none: text fields and the people/places names.
+SEARCH_FIELDS = ("title", "body", "people", "places")
+# Words that never narrow a search on their own: optional unless the query is only these.
+STOP_WORDS = frozenset(
+    (
+        "a an and are as at be but by did do does for from had has have how i if in into is "
+        "it its of on or so than that the their them then there these they this to was were "
+        "what when where which who whom why will with would you your"
+    ).split()
+)
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+_FIELD_PREFIX = re.compile(r"(\w+):(?=[^\s:])")
+
+
+class QueryError(ValueError):
+    """A query that cannot be run; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One word, phrase or prefix of the query."""
+
+    text: str
+    phrase: bool = False
+    prefix: bool = False
+    field: str | None = None
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """``groups`` are ANDed; the items inside a group are ORed. ``excluded`` are NOTed."""
+
+    groups: tuple[tuple[Item, ...], ...]
+    excluded: tuple[Item, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups and not self.excluded
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    return _CONTROL.sub(" ", text)
+
+
+def _lex(text: str) -> list[Item | str]:
+    """Split the text into items and the operators "OR" / "NOT"."""
+    out: list[Item | str] = []
+    i, n = 0, len(text)
+    while i < n:
+        while i < n and text[i].isspace():
+            i += 1
+        if i >= n:
+            break
+        negated = False
+        if text[i] == "-" and i + 1 < n and not text[i + 1].isspace():
+            negated = True
+            i += 1
+        field = None
+        m = _FIELD_PREFIX.match(text, i)
+        if m and m.group(1).lower() in FIELD_ALIASES:
+            field = FIELD_ALIASES[m.group(1).lower()]
+            i = m.end()
+        if i < n and text[i] in QUOTES:
+            close = next((j for j in range(i + 1, n) if text[j] in QUOTES), None)
+            if close is not None:
+                out.append(Item(text[i + 1 : close], phrase=True, field=field, negated=negated))
+                i = close + 1
+                continue
+            i += 1  # an unbalanced quote is just punctuation
+        j = i
+        while j < n and not text[j].isspace() and text[j] not in QUOTES:
+            j += 1
+        word = text[i:j]
+        i = j
+        if not word:
+            continue
+        if word in ("OR", "|", "||") and not negated and field is None:
+            out.append("OR")
+        elif word == "NOT" and not negated and field is None:
+            out.append("NOT")
+        elif word in ("AND", "&&", "+"):
+            continue
+        else:
+            prefix = word.endswith("*") and len(word.rstrip("*")) >= MIN_PREFIX_CHARS
+            out.append(Item(word.rstrip("*") if prefix else word, False, prefix, field, negated))
+    return out
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse what a user typed.
+
+    Raises:
+        QueryError: the query is too long or has too many items.
+    """
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"The query is {len(text)} characters long; at most {MAX_QUERY_CHARS} are allowed."
+        )
+    tokens = _lex(_clean(text))
+    groups: list[list[Item]] = []
+    excluded: list[Item] = []
+    join_next = negate_next = False
+    items = 0
+    for tok in tokens:
+        if tok == "OR":
+            join_next = bool(groups)
+            continue
+        if tok == "NOT":
+            negate_next = True
+            continue
+        items += 1
+        if negate_next or tok.negated:
+            excluded.append(Item(tok.text, tok.phrase, tok.prefix, tok.field, True))
+            negate_next = join_next = False
+            continue
+        if join_next:
+            groups[-1].append(tok)
+        else:
+            groups.append([tok])
+        join_next = False
+    if items > MAX_ITEMS:
+        raise QueryError(
+            f"The query has {items} words or phrases; at most {MAX_ITEMS} are allowed."
+        )
+    return ParsedQuery(tuple(tuple(g) for g in groups), tuple(excluded))
+
+
+class QueryBuilder:
+    """Builds Whoosh queries for one searcher (its schema and vocabulary)."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.schema = searcher.schema
+
+    def tokens(self, field: str, text: str) -> list[str]:
+        """The index terms the field's own analyzer makes of ``text``."""
+        return [t.text for t in self.schema[field].analyzer(text, mode="query")]
+
+    def _field_query(self, field: str, item: Item) -> wq.Query | None:
+        if item.prefix:
+            return self._prefix_query(field, item.text)
+        toks = self.tokens(field, item.text)
+        if not toks:
+            return None
+        if len(toks) == 1:
+            return wq.Term(field, toks[0])
+        return wq.Phrase(field, toks)
+
+    def _prefix_query(self, field: str, text: str) -> wq.Query | None:
+        # Expand against the unstemmed vocabulary, keep the most frequent words, then
+        # analyze each (stemming) so it matches what the field indexed.
+        folded = self.tokens("people", text)  # names analyzer: folded, not stemmed
+        if len(folded) != 1:
+            return None
+        reader = self.searcher.reader()
+        source = _spelling_field(self.schema, field)
+        words = list(reader.expand_prefix(source, folded[0]))
+        if len(words) > MAX_PREFIX_EXPANSION:
+            words.sort(key=lambda w: -reader.doc_frequency(source, w))
+            words = words[:MAX_PREFIX_EXPANSION]
+        terms = set()
+        for w in words:
+            w = w.decode("utf-8") if isinstance(w, bytes) else w
+            terms.update(self.tokens(field, w))
+        if not terms:
+            return None
+        return wq.Or([wq.Term(field, t) for t in sorted(terms)])
+
+    def item_query(self, item: Item) -> wq.Query | None:
+        """The query for one item over its field, or over every search field."""
+        fields = (item.field,) if item.field else SEARCH_FIELDS
+        parts = [q for f in fields if (q := self._field_query(f, item)) is not None]
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+    def _is_stop(self, item: Item) -> bool:
+        return (
+            not item.phrase
+            and not item.prefix
+            and item.field is None
+            and item.text.lower().strip(".,;:!?'’") in STOP_WORDS
+        )
+
+    def _groups(self, parsed: ParsedQuery) -> tuple[list[wq.Query], list[wq.Query], list[Item]]:
+        """(required group queries, optional stop-word queries, required single words)."""
+        content = [g for g in parsed.groups if not all(self._is_stop(i) for i in g)]
+        stops = [g for g in parsed.groups if all(self._is_stop(i) for i in g)]
+        if not content:  # a query of stop words only: then they are the words to find
+            content, stops = stops, []
+        required, singles = [], []
+        for group in content:
+            qs = [q for i in group if (q := self.item_query(i)) is not None]
+            if qs:
+                required.append(qs[0] if len(qs) == 1 else wq.Or(qs))
+                if len(group) == 1 and not group[0].phrase and not group[0].prefix:
+                    singles.append(group[0])
+        optional = [q for g in stops for i in g if (q := self.item_query(i)) is not None]
+        return required, optional, singles
+
+    def _proximity(self, singles: list[Item], boost: float) -> list[wq.Query]:
+        # Adjacent query words found close together in the text score a bonus.
+        out = []
+        for a, b in zip(singles, singles[1:], strict=False):
+            if a.field or b.field:
+                continue
+            for field, slop in (("body", 4), ("title", 2)):
+                ta, tb = self.tokens(field, a.text), self.tokens(field, b.text)
+                if len(ta) == 1 and len(tb) == 1:
+                    out.append(wq.Phrase(field, ta + tb, slop=slop, boost=boost))
+        return out
+
+    def _exclude(self, main: wq.Query, parsed: ParsedQuery) -> wq.Query:
+        neg = [q for i in parsed.excluded if (q := self.item_query(i)) is not None]
+        if not neg:
+            return main
+        return wq.AndNot(main, neg[0] if len(neg) == 1 else wq.Or(neg))
+
+    def all_words(self, parsed: ParsedQuery, proximity_boost: float = 0.5) -> wq.Query | None:
+        """Every content word (or OR group) required; stop words and proximity add score.
+
+        Returns None when nothing searchable is left (e.g. only punctuation).
+        """
+        required, optional, singles = self._groups(parsed)
+        if not required:
+            if parsed.excluded and not parsed.groups:
+                return self._exclude(wq.Every(), parsed)
+            return None
+        main = required[0] if len(required) == 1 else wq.And(required)
+        bonus = optional + self._proximity(singles, proximity_boost)
+        if bonus:
+            main = wq.AndMaybe(main, wq.Or(bonus))
+        return self._exclude(main, parsed)
+
+    def any_words(
+        self, parsed: ParsedQuery, min_share: float = 0.5, proximity_boost: float = 0.5
+    ) -> wq.Query | None:
+        """At least ``min_share`` of the content words must match; more is better.
+
+        None when the query has fewer than three content groups (then "all" is the answer).
+        """
+        required, optional, singles = self._groups(parsed)
+        if len(required) < 3:
+            return None
+        minmatch = max(1, min(len(required) - 1, math.ceil(len(required) * min_share)))
+        main: wq.Query = MinMatchOr(required, minmatch=minmatch)
+        bonus = optional + self._proximity(singles, proximity_boost)
+        if bonus:
+            main = wq.AndMaybe(main, wq.Or(bonus))
+        return self._exclude(main, parsed)
+
+
+def _spelling_field(schema, field: str) -> str:
+    """The field holding unstemmed words for ``field`` (itself when it is not stemmed)."""
+    obj = schema[field]
+    if getattr(obj, "spelling", False) and obj.separate_spelling():
+        return obj.spelling_fieldname(field)
+    return field

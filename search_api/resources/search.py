@@ -1,0 +1,80 @@
+"""``GET /search``: ranked search with filters, facets, sorting, pages and snippets."""
+
+from __future__ import annotations
+
+import falcon
+
+from search_api.engine import MAX_PER_PAGE, SORTS, SearchRequest, SearchResponse
+from search_api.query import QueryError
+from search_api.resources.articles import iso_date
+
+
+def read_search_request(req: falcon.Request) -> SearchRequest:
+    """Validate the query string into a ``SearchRequest`` (400 on anything malformed)."""
+    sort = req.get_param("sort", default="relevance")
+    if sort not in SORTS:
+        raise falcon.HTTPBadRequest(
+            title="Invalid parameter",
+            description=f"Unknown sort {sort!r}; use one of: {', '.join(SORTS)}.",
+        )
+    date_from = req.get_param_as_date("from", format_string="%Y-%m-%d")
+    date_to = req.get_param_as_date("to", format_string="%Y-%m-%d")
+    if date_from and date_to and date_from > date_to:
+        raise falcon.HTTPBadRequest(
+            title="Invalid parameter", description="'from' is after 'to'; swap them."
+        )
+    return SearchRequest(
+        q=(req.get_param("q") or "").strip(),
+        page=req.get_param_as_int("page", min_value=1, default=1),
+        per_page=req.get_param_as_int("per_page", min_value=1, max_value=MAX_PER_PAGE, default=10),
+        sort=sort,
+        people=tuple(v for v in (req.get_param_as_list("people") or []) if v.strip()),
+        places=tuple(v for v in (req.get_param_as_list("places") or []) if v.strip()),
+        date_from=date_from,
+        date_to=date_to,
+    )
+
+
+def response_media(resp: SearchResponse) -> dict:
+    """The JSON body of a search response (INTERFACES.md)."""
+    return {
+        "query": resp.query,
+        "total": resp.total,
+        "page": resp.page,
+        "per_page": resp.per_page,
+        "results": [
+            {
+                "id": h.id,
+                "title": h.title,
+                "url": h.url,
+                "date": iso_date(h.date),
+                "snippet": h.snippet,
+                "people": h.people,
+                "places": h.places,
+                "score": h.score,
+            }
+            for h in resp.results
+        ],
+        "facets": {
+            name: [{"value": v, "count": n} for v, n in values]
+            for name, values in resp.facets.items()
+        },
+        "suggestion": resp.suggestion,
+        "mode": resp.mode,
+        "timed_out": resp.timed_out,
+    }
+
+
+class SearchResource:
+    """Thin: validate, ask the engine, answer."""
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        search = read_search_request(req)
+        try:
+            result = self.engine.search(search)
+        except QueryError as exc:
+            raise falcon.HTTPBadRequest(title="Invalid query", description=str(exc)) from None
+        resp.media = response_media(result)
