@@ -1,0 +1,307 @@
+"""``GET /search`` over a tiny index of articles written for these tests."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from falcon import testing
+
+from indexer.build import build_index
+from indexer.settings import Settings
+from search_api.app import create_app
+from tests.fakes import KeywordExtractor
+
+FILLER = (
+    "The rest of the report went into detail about budgets, schedules and the weather, "
+    "none of which matters for this test but all of which makes the body longer. "
+) * 3
+
+ARTICLES = [
+    {
+        "id": "putin-alliance",
+        "title": "Russia-China Military Alliance ‘Quite Possible,’ Putin Says",
+        "body": "President Vladimir Putin said Thursday that an alliance with China can’t be "
+        "ruled out. Asked about it, Putin said: “We don’t need it, but, theoretically, it’s "
+        "quite possible to imagine it.” The Kremlin’s line was unchanged. " + FILLER,
+        "date": "2020-10-22",
+        "people": ["Vladimir Putin"],
+        "places": ["Russia", "China"],
+    },
+    {
+        "id": "car-troops",
+        "title": "Russia, Rwanda Send Troops to C.Africa",
+        "body": "The Central African Republic said Monday that Russia and Rwanda had sent "
+        "hundreds of troops after an alleged coup bid by Francois Bozize. " + FILLER,
+        "date": "2020-12-21",
+        "people": ["Francois Bozize"],
+        "places": ["Central African Republic", "Russia", "Rwanda", "Bangui"],
+    },
+    {
+        "id": "melenchon",
+        "title": "Mélenchon rallies the left in Paris",
+        "body": "Jean-Luc Mélenchon spoke to a crowd in Paris about pensions. " + FILLER,
+        "date": "2019-05-01",
+        "people": ["Jean-Luc Mélenchon"],
+        "places": ["France", "Paris"],
+    },
+    {
+        "id": "rates",
+        "title": "Central bank raises interest rates again",
+        "body": "The central bank raised interest rates for the third time this year, "
+        "citing inflation that refuses to ease. Economists had expected the move. " + FILLER,
+        "date": "2021-06-10",
+        "people": [],
+        "places": ["United Kingdom"],
+    },
+    {
+        "id": "rates-mention",
+        "title": "Housing market cools",
+        "body": "Estate agents said buyers were cautious. A bank economist said rates would "
+        "matter later in the year. " + FILLER,
+        "date": "2021-07-01",
+        "people": [],
+        "places": ["United Kingdom"],
+    },
+    {
+        "id": "xss",
+        "title": "Markup <script>alert(1)</script> in a title",
+        "body": "A body with <b>tags</b> & ampersands, and the word zebra in it. " + FILLER,
+        "date": "2018-01-01",
+        "people": [],
+        "places": [],
+    },
+    {
+        "id": "order-a",
+        "title": "Dog bites man",
+        "body": "The dog bites man story is old news in every newsroom. " + FILLER,
+        "date": "2017-03-03",
+        "people": [],
+        "places": [],
+    },
+    {
+        "id": "order-b",
+        "title": "Man bites dog",
+        "body": "Only when a man bites dog does it become news. " + FILLER,
+        "date": "2017-03-04",
+        "people": [],
+        "places": [],
+    },
+] + [
+    {
+        "id": f"putin-{n:02d}",
+        "title": f"Putin note number {n}",
+        "body": f"Vladimir Putin made remark number {n} in Moscow. " + FILLER,
+        "date": f"2015-01-{n:02d}",
+        "people": ["Vladimir Putin"],
+        "places": ["Russia", "Moscow"],
+    }
+    for n in range(1, 13)
+]
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    root = tmp_path_factory.mktemp("search")
+    archive = root / "archive"
+    archive.mkdir()
+    (archive / "a.jsonl").write_text("\n".join(json.dumps(a) for a in ARTICLES), "utf-8")
+    build_index(archive, root / "index", extractor=KeywordExtractor())
+    return testing.TestClient(create_app(Settings(index_dir=root / "index")))
+
+
+def search(client, **params):
+    resp = client.simulate_get("/search", params=params)
+    assert resp.status_code == 200, resp.text
+    return resp.json
+
+
+def ids(body) -> list[str]:
+    return [r["id"] for r in body["results"]]
+
+
+def test_response_shape(client):
+    body = search(client, q="central african republic")
+    assert set(body) >= {"query", "total", "page", "per_page", "results", "facets", "suggestion"}
+    assert body["query"] == "central african republic"
+    assert (body["total"], body["page"], body["per_page"]) == (1, 1, 10)
+    [hit] = body["results"]
+    assert set(hit) >= {"id", "title", "url", "date", "snippet", "people", "places", "score"}
+    assert hit["id"] == "car-troops" and hit["date"] == "2020-12-21T00:00:00"
+    assert hit["places"] == ["Central African Republic", "Russia", "Rwanda", "Bangui"]
+    assert isinstance(hit["score"], float)
+    assert set(body["facets"]) == {"people", "places", "year"}
+
+
+def test_every_word_must_match_and_title_ranks_first(client):
+    assert ids(search(client, q="russia rwanda")) == ["car-troops"]
+    assert ids(search(client, q="interest rates")) == ["rates"]  # not "rates-mention"
+    body = search(client, q="bank rates")
+    assert ids(body)[0] == "rates"  # title match beats a body mention
+    assert "rates-mention" in ids(body)
+
+
+def test_phrases_ignore_punctuation_but_keep_order(client):
+    assert ids(search(client, q='"need it but theoretically"')) == ["putin-alliance"]
+    assert ids(search(client, q="“need it, but, theoretically”")) == ["putin-alliance"]
+    assert ids(search(client, q='"dog bites man"')) == ["order-a"]
+    assert ids(search(client, q='"man bites dog"')) == ["order-b"]
+    assert search(client, q='"theoretically need"')["total"] == 0
+
+
+def test_phrase_mixed_with_words_and_two_phrases(client):
+    assert ids(search(client, q='putin "quite possible" "the kremlin"')) == ["putin-alliance"]
+
+
+def test_apostrophes_accents_case_and_stemming_fold(client):
+    assert ids(search(client, q="Kremlin's")) == ["putin-alliance"]
+    assert ids(search(client, q="KREMLIN’S")) == ["putin-alliance"]
+    assert ids(search(client, q="melenchon")) == ["melenchon"]
+    assert ids(search(client, q="Mélenchon")) == ["melenchon"]
+    assert ids(search(client, q="troop")) == ["car-troops"]
+    assert ids(search(client, q='"we dont need it"')) == ["putin-alliance"]
+
+
+def test_exclusions_or_and_field_prefixes(client):
+    assert ids(search(client, q="russia -rwanda -moscow")) == ["putin-alliance"]
+    assert ids(search(client, q='russia -"central african"')) != []
+    assert "car-troops" not in ids(search(client, q='russia -"central african"'))
+    assert sorted(ids(search(client, q="zebra OR melenchon"))) == ["melenchon", "xss"]
+    assert ids(search(client, q="title:rwanda")) == ["car-troops"]
+    assert ids(search(client, q="places:paris")) == ["melenchon"]
+    body = search(client, q="people:putin", per_page=100)
+    assert body["total"] == 13 and "car-troops" not in ids(body)
+    assert ids(search(client, q='people:"francois bozize"')) == ["car-troops"]
+
+
+def test_long_question_falls_back_to_best_matches(client):
+    body = search(client, q="why did the central bank raise interest rates again this spring")
+    assert body["results"] and ids(body)[0] == "rates"
+    assert body["mode"] == "any"
+
+
+def test_did_you_mean_for_a_misspelt_name(client):
+    body = search(client, q="Bozise")
+    assert body["total"] == 0 and body["suggestion"] == "Bozize"
+    assert search(client, q="Putn coup")["suggestion"] == "Putin coup"
+    assert search(client, q="putin")["suggestion"] is None
+
+
+def test_prefix_search_is_expanded(client):
+    assert "melenchon" in ids(search(client, q="melen*"))
+
+
+def test_total_is_exact_and_pages_are_stable(client):
+    first = search(client, q="putin", per_page=5, page=1)
+    assert first["total"] == 13
+    seen = []
+    for page in (1, 2, 3):
+        seen += ids(search(client, q="putin", per_page=5, page=page))
+    assert len(seen) == 13 and len(set(seen)) == 13
+    assert ids(search(client, q="putin", per_page=5, page=4)) == []
+
+
+def test_sort_newest_and_oldest(client):
+    newest = ids(search(client, q="russia", sort="newest", per_page=3))
+    assert newest == ["car-troops", "putin-alliance", "putin-12"]
+    oldest = ids(search(client, q="russia", sort="oldest", per_page=2))
+    assert oldest == ["putin-01", "putin-02"]
+
+
+def test_filters_and_blank_query_lists_newest_first(client):
+    body = search(client, people="Vladimir Putin", places="China")
+    assert ids(body) == ["putin-alliance"]
+    body = search(client, places=["Russia", "Rwanda"])
+    assert ids(body) == ["car-troops"]
+    body = search(client, q="putin", **{"from": "2015-01-03", "to": "2015-01-05"})
+    assert sorted(ids(body)) == ["putin-03", "putin-04", "putin-05"]
+    body = search(client, places="United Kingdom")
+    assert ids(body) == ["rates-mention", "rates"]
+
+
+def test_facets_count_the_whole_result_set(client):
+    body = search(client, q="putin", per_page=1)
+    facets = body["facets"]
+    assert facets["people"][0] == {"value": "Vladimir Putin", "count": 13}
+    places = {f["value"]: f["count"] for f in facets["places"]}
+    assert places["Russia"] == 13 and places["Moscow"] == 12 and places["China"] == 1
+    years = {f["value"]: f["count"] for f in facets["year"]}
+    assert years == {2015: 12, 2020: 1}
+
+
+def test_snippet_is_escaped_marked_and_cut(client):
+    hit = search(client, q="zebra")["results"][0]
+    assert "&lt;b&gt;tags&lt;/b&gt; &amp; ampersands" in hit["snippet"]
+    assert "<mark>zebra</mark>" in hit["snippet"]
+    assert hit["title"] == "Markup <script>alert(1)</script> in a title"  # JSON, not HTML
+    body_hit = search(client, q="weather inflation")["results"][0]
+    snippet = body_hit["snippet"]
+    assert 120 <= len(snippet) <= 300
+    assert snippet.endswith("…")
+    stripped = snippet.replace("<mark>", "").replace("</mark>", "")
+    assert "<" not in stripped
+
+
+def test_phrase_is_one_mark(client):
+    hit = search(client, q='"central african republic"')["results"][0]
+    assert "<mark>Central African Republic</mark>" in hit["snippet"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": ""},
+        {"q": "   "},
+        {"q": "putin", "page": "0"},
+        {"q": "putin", "page": "x"},
+        {"q": "putin", "per_page": "0"},
+        {"q": "putin", "per_page": "101"},
+        {"q": "putin", "sort": "best"},
+        {"q": "putin", "from": "2020-13-01"},
+        {"q": "putin", "to": "yesterday"},
+        {"q": "putin", "from": "2021-01-01", "to": "2020-01-01"},
+        {"q": "x" * 5000},
+        {"q": " OR ".join(["putin"] * 400)},
+        {"q": "putin", "page": "500", "per_page": "100"},
+        {"q": "*"},
+    ],
+)
+def test_bad_requests_are_400_with_the_error_shape(client, params):
+    resp = client.simulate_get("/search", params=params)
+    assert resp.status_code == 400, resp.text
+    assert set(resp.json) == {"title", "description"}
+    assert resp.json["description"]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"unbalanced quote',
+        "putin)",
+        "((russia",
+        "AND OR NOT",
+        "- -- -",
+        "put?n",
+        "putin~2",
+        "putin^3",
+        "{russia TO china}",
+        "russia\x00china",
+        "title:",
+        "foo:bar",
+        "people:",
+        "OR putin OR",
+        "-putin",
+        "a*",
+        "é*",
+        "'\"'\"",
+        "<script>alert(1)</script>",
+    ],
+)
+def test_odd_input_is_text_or_a_400_never_a_500(client, q):
+    resp = client.simulate_get("/search", params={"q": q})
+    assert resp.status_code in (200, 400), resp.text
+    if resp.status_code == 400:
+        assert set(resp.json) == {"title", "description"}
+    else:
+        assert isinstance(resp.json["total"], int)
