@@ -75,7 +75,7 @@ def server(tmp_path):
     proc.wait(10)
 
 
-def test_gunicorn_serves_health_and_articles_and_picks_up_a_new_build(server):
+def test_gunicorn_serves_search_and_articles_and_picks_up_a_new_build(server):
     base, archive, index_dir = server
     status, health = _get(base + "/health")
     assert status == 200 and health["documents"] == 1
@@ -83,6 +83,11 @@ def test_gunicorn_serves_health_and_articles_and_picks_up_a_new_build(server):
     assert status == 200 and art["title"] == "Ann Lee Opens The New Bridge Today"
     assert art["people"] == ["Ann Lee"] and art["places"] == ["Bangui"]
     assert _get(base + "/articles/none")[0] == 404
+    status, found = _get(base + "/search?q=%22the+bridge%22+bangui")
+    assert status == 200 and [r["id"] for r in found["results"]] == ["a.txt"]
+    assert "<mark>the bridge</mark>" in found["results"][0]["snippet"]
+    status, err = _get(base + "/search?q=bridge&per_page=1000")
+    assert status == 400 and set(err) == {"title", "description"}
     (archive / "b.jsonl").write_text(json.dumps({"id": "b", "body": "Fresh news."}), "utf-8")
     build_index(archive, index_dir, extractor=KeywordExtractor())
     for _ in range(4):  # every worker and thread sees the new generation
