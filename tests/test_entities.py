@@ -1,0 +1,172 @@
+"""Tests for indexer.entities and indexer.places: the sample archive, then small exact cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer.entities import Entities, clean_person, split_article
+from indexer.places import canonical_place, find_countries
+
+SAMPLE = Path(__file__).resolve().parent.parent / "archive" / "moscow-times-2020-sample.txt"
+SECOND_TITLE = "Russia, Rwanda Send ‘Several Hundred’ Troops to C.Africa"
+
+
+def sample_articles() -> list[tuple[str, str]]:
+    """The two (title, body) pairs of the sample dump, split on the known second title."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    first, second = text.split(SECOND_TITLE)
+    second = SECOND_TITLE + second.split("Leave a Reply")[0]
+    articles = []
+    for chunk in (first, second):
+        title, _, body = chunk.strip().partition("\n\n")
+        articles.append((title, body))
+    return articles
+
+
+@pytest.fixture(scope="module")
+def sample_entities(entity_extractor) -> list[Entities]:
+    return entity_extractor.extract_many(sample_articles())
+
+
+def test_sample_article_1_people(sample_entities):
+    people = sample_entities[0].people
+    assert "Vladimir Putin" in people
+    assert "Putin" not in people
+
+
+def test_sample_article_1_places(sample_entities):
+    places = sample_entities[0].places
+    for place in ("Russia", "China", "United States", "United Kingdom", "Germany", "France"):
+        assert place in places
+    assert places[0] == "Russia"  # the headline is the first mention
+
+
+def test_sample_article_2_people(sample_entities):
+    people = sample_entities[1].people
+    for person in ("Francois Bozize", "Faustin-Archange Touadera", "Ange Maxime Kazagui"):
+        assert person in people
+    assert "Bozize" not in people
+
+
+def test_sample_article_2_places(sample_entities):
+    places = sample_entities[1].places
+    for place in ("Russia", "Rwanda", "Central African Republic", "Bangui"):
+        assert place in places
+    assert "CAR" not in places and "C.Africa" not in places
+
+
+def test_extract_matches_extract_many(entity_extractor, sample_entities):
+    title, body = sample_articles()[1]
+    assert entity_extractor.extract(title, body) == sample_entities[1]
+
+
+def test_results_are_deduplicated(sample_entities):
+    for entities in sample_entities:
+        assert len(set(entities.people)) == len(entities.people)
+        assert len(set(entities.places)) == len(entities.places)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("U.K.", "United Kingdom"),
+        ("UK", "United Kingdom"),
+        ("Britain", "United Kingdom"),
+        ("the United States", "United States"),
+        ("U.S.", "United States"),
+        ("America", "United States"),
+        ("C.Africa", "Central African Republic"),
+        ("CAR", "Central African Republic"),
+        ("Russian Federation", "Russia"),
+        ("Russia's", "Russia"),
+        ("Russia’s", "Russia"),
+        ("Kremlin’s", "Kremlin"),
+        ("Iran", "Iran"),
+        ("Republic of Korea", "South Korea"),
+        ("Syrian Arab Republic", "Syria"),
+        ("Viet Nam", "Vietnam"),
+        ("Czechia", "Czech Republic"),
+        ("Côte d'Ivoire", "Ivory Coast"),
+        ("Burma", "Myanmar"),
+        ("USSR", "Soviet Union"),
+        ("Bangui", "Bangui"),
+        ("Moscow", "Moscow"),
+        ("Latin America", "Latin America"),
+        ("BUENOS AIRES", "Buenos Aires"),
+        ("Calif.", "California"),
+        ("the", None),
+        ("us", None),
+        ("1987", None),
+        ("BB", None),
+        ("United Arab Emirates Central Bank", None),
+    ],
+)
+def test_canonical_place(name, expected):
+    assert canonical_place(name) == expected
+
+
+def test_gazetteer_finds_whole_country_names():
+    text = "Troops to C.Africa; the Central African Republic, New Mexico and West Germany."
+    assert [country for _, _, country in find_countries(text)] == [
+        "Central African Republic",
+        "Central African Republic",
+        "West Germany",
+    ]
+
+
+def test_gazetteer_skips_ambiguous_words_in_mixed_case_only():
+    assert list(find_countries("Turkey prices rose; Chad Smith said.")) == []
+    assert [c for _, _, c in find_countries("GREECE ACCUSES TURKEY", all_caps=True)] == [
+        "Greece",
+        "Turkey",
+    ]
+
+
+def test_clean_person_strips_titles_and_possessives():
+    assert clean_person("President Vladimir Putin") == ("Vladimir", "Putin")
+    assert clean_person("Putin’s") == ("Putin",)
+    assert clean_person("Finance Minister Kiichi Miyazawa") == ("Kiichi", "Miyazawa")
+    assert clean_person("Sen. Bob Dole") == ("Bob", "Dole")
+    assert clean_person("Suleiman Abdulaziz al-Salim") == ("Suleiman", "Abdulaziz", "al-Salim")
+    assert clean_person("Goodyear Tire and Rubber Co") is None
+
+
+def test_dateline_is_split_off_and_read_as_a_place():
+    segments = split_article("ARGENTINA SEES GROWTH", "BUENOS AIRES, March 3 - Growth will rise.")
+    assert [(s.text, s.caps, s.dateline_places) for s in segments] == [
+        ("ARGENTINA SEES GROWTH", True, ()),
+        ("BUENOS AIRES, March 3 -", True, ("Buenos Aires",)),
+        ("Growth will rise.", False, ()),
+    ]
+
+
+def test_all_caps_headline_and_dateline_are_not_people(entity_extractor):
+    result = entity_extractor.extract(
+        "BUENOS AIRES SEES GROWTH",
+        "BUENOS AIRES, March 3 - Argentina's economy will grow, Economy Minister Juan "
+        "Sourrouille said.\n    Sourrouille spoke in Buenos Aires.",
+    )
+    assert result == Entities(people=("Juan Sourrouille",), places=("Buenos Aires", "Argentina"))
+
+
+def test_surname_is_linked_to_the_full_name(entity_extractor):
+    result = entity_extractor.extract(
+        "Putin Says Alliance Possible",
+        "President Vladimir Putin said on Thursday that an alliance with China was possible.\n\n"
+        "Putin spoke by videoconference.",
+    )
+    assert result.people == ("Vladimir Putin",)
+    assert result.places == ("China",)
+
+
+def test_hard_wrapped_wire_text(entity_extractor):
+    result = entity_extractor.extract(
+        "",
+        "WASHINGTON, Feb 26 - Treasury Secretary James Baker said the\n"
+        "dollar was stable against the yen.\n"
+        "    Baker told reporters the U.S. and Japan agreed.",
+    )
+    assert result.people == ("James Baker",)
+    assert result.places == ("Washington", "United States", "Japan")
