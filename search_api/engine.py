@@ -26,8 +26,9 @@ from whoosh.searching import Searcher
 
 from indexer import store
 from indexer.schema import SCHEMA_VERSION, TAG_SEPARATOR
+from search_api.facets import DocnumCollector, FacetIndex
 from search_api.query import STOP_WORDS, ParsedQuery, QueryBuilder, QueryError, parse_query
-from search_api.snippets import lead_snippet, make_highlighter
+from search_api.snippets import highlight_terms, lead_snippet, page_snippets
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
@@ -120,6 +121,17 @@ def split_tags(value: str | None) -> list[str]:
 
 
 @dataclass
+class _Run:
+    results: object  # whoosh Results of the top page*per_page
+    docnums: list[int]  # every matching document
+    timed_out: bool
+
+    @property
+    def total(self) -> int:
+        return len(self.docnums)
+
+
+@dataclass
 class _Opened:
     generation: Path
     meta: store.IndexMeta
@@ -132,6 +144,8 @@ class Engine:
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
         self._local = threading.local()
+        self._facet_lock = threading.Lock()
+        self._facet_cache: dict[Path, FacetIndex] = {}
 
     def _open(self) -> _Opened:
         gen = store.current_generation(self.index_dir)
@@ -212,29 +226,29 @@ class Engine:
                 if filters is None:
                     raise QueryError("The query has no words to search for.")
                 query, mode = wq.Every(), "filter"
-        results, timed_out = self._run(searcher, query, req, sort, filters)
-        if len(results) < FALLBACK_BELOW and mode == "all":
+        run = self._run(searcher, query, req, sort, filters)
+        if run.total < FALLBACK_BELOW and mode == "all":
             fallback = builder.any_words(parsed)
             if fallback is not None:
-                more, more_timed_out = self._run(searcher, fallback, req, sort, filters)
-                if len(more) > len(results):
-                    results, timed_out, mode = more, more_timed_out, "any"
+                more = self._run(searcher, fallback, req, sort, filters)
+                if more.total > run.total:
+                    run, query, mode = more, fallback, "any"
         suggestion = None
-        if len(results) < SUGGEST_BELOW and mode != "filter":
+        if run.total < SUGGEST_BELOW and mode != "filter":
             suggestion = suggest_query(searcher, builder, parsed, req.q)
         return SearchResponse(
             query=req.q,
-            total=len(results),
+            total=run.total,
             page=req.page,
             per_page=req.per_page,
-            results=self._page(results, req),
-            facets=_facets(results),
+            results=self._page(searcher, run, query if mode != "filter" else None, req),
+            facets=self._facets(searcher).count(run.docnums, FACET_SIZE),
             suggestion=suggestion,
             mode=mode,
-            timed_out=timed_out,
+            timed_out=run.timed_out,
         )
 
-    def _run(self, searcher, query, req: SearchRequest, sort: str, filters):
+    def _run(self, searcher, query, req: SearchRequest, sort: str, filters) -> _Run:
         sortedby = None
         if sort != "relevance":
             sortedby = [
@@ -245,39 +259,50 @@ class Engine:
             # Filters join the query at score 0: Whoosh's FilterCollector would bypass the
             # time limit (it only filters in its own collect loop).
             query = wq.And([query, wq.ConstantScoreQuery(filters, score=0.0)])
+        # optimize=False: every match must reach the DocnumCollector (exact totals, facets).
         collector = searcher.collector(
-            limit=req.page * req.per_page,
-            sortedby=sortedby,
-            groupedby=_FACETS,
-            terms=True,
+            limit=req.page * req.per_page, sortedby=sortedby, optimize=False
         )
-        limited = TimeLimitCollector(collector, timelimit=QUERY_TIME_LIMIT_S, use_alarm=False)
+        docs = DocnumCollector(collector)
+        limited = TimeLimitCollector(docs, timelimit=QUERY_TIME_LIMIT_S, use_alarm=False)
         timed_out = False
         try:
             searcher.search_with_collector(query, limited)
         except TimeLimit:
             timed_out = True
-        return limited.results(), timed_out
+        return _Run(limited.results(), docs.docnums, timed_out)
+
+    def _facets(self, searcher) -> FacetIndex:
+        gen = self._local.opened.generation
+        with self._facet_lock:
+            cached = self._facet_cache.get(gen)
+            if cached is None:
+                cached = FacetIndex(searcher.reader())
+                self._facet_cache = {gen: cached}  # only the generation being served
+            return cached
 
     @staticmethod
-    def _page(results, req: SearchRequest) -> list[Hit]:
-        results.highlighter = make_highlighter()
+    def _page(searcher, run: _Run, query, req: SearchRequest) -> list[Hit]:
         start = (req.page - 1) * req.per_page
+        page = list(run.results[start : start + req.per_page])
+        stored = {hit.docnum: hit.fields() for hit in page}
+        snippets: dict[int, str] = {}
+        if query is not None and page:
+            bodies = {d: f.get("body", "") for d, f in stored.items()}
+            terms = highlight_terms(query, STOP_WORDS)
+            snippets = page_snippets(searcher, list(stored), terms, bodies)
         hits = []
-        for hit in results[start : start + req.per_page]:
-            stored = hit.fields()
-            snippet = hit.highlights("body", top=1) if hit.results.has_matched_terms() else ""
-            if not snippet:
-                snippet = lead_snippet(stored.get("body", ""))
+        for hit in page:
+            fields = stored[hit.docnum]
             hits.append(
                 Hit(
-                    id=stored["id"],
-                    title=stored.get("title", ""),
-                    url=stored.get("url"),
-                    date=stored.get("date"),
-                    snippet=snippet,
-                    people=split_tags(stored.get("people_tag")),
-                    places=split_tags(stored.get("places_tag")),
+                    id=fields["id"],
+                    title=fields.get("title", ""),
+                    url=fields.get("url"),
+                    date=fields.get("date"),
+                    snippet=snippets.get(hit.docnum) or lead_snippet(fields.get("body", "")),
+                    people=split_tags(fields.get("people_tag")),
+                    places=split_tags(fields.get("places_tag")),
                     score=round(hit.score, 4) if isinstance(hit.score, float) else None,
                 )
             )
@@ -306,13 +331,6 @@ class Engine:
         )
 
 
-_FACETS = {
-    "people": sorting.FieldFacet("people_tag", allow_overlap=True, maptype=sorting.Count),
-    "places": sorting.FieldFacet("places_tag", allow_overlap=True, maptype=sorting.Count),
-    "year": sorting.FieldFacet("year", maptype=sorting.Count),
-}
-
-
 def _filters(req: SearchRequest) -> wq.Query | None:
     parts: list[wq.Query] = [wq.Term("people_tag", v) for v in req.people]
     parts += [wq.Term("places_tag", v) for v in req.places]
@@ -323,21 +341,6 @@ def _filters(req: SearchRequest) -> wq.Query | None:
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
-def _facets(results) -> dict[str, list[tuple[str | int, int]]]:
-    out = {}
-    for name in _FACETS:
-        try:
-            counts = results.groups(name)
-        except KeyError:
-            counts = {}
-        ranked = sorted(
-            ((k, n) for k, n in counts.items() if k not in (None, "")),
-            key=lambda kv: (-kv[1], str(kv[0])),
-        )
-        out[name] = ranked[:FACET_SIZE]
-    return out
 
 
 def suggest_query(searcher, builder: QueryBuilder, parsed: ParsedQuery, text: str) -> str | None:

@@ -1,11 +1,15 @@
 """Snippets: the most relevant passage of a hit's body, HTML-escaped, matches in ``<mark>``.
 
 Parts:
-    ``MarkFormatter``: a Whoosh formatter that escapes the text, wraps matches in ``<mark>``
-    (a run of matched words separated only by spaces or punctuation, such as a matched
-    phrase, becomes one ``<mark>``), and puts "…" where the passage was cut;
-    ``make_highlighter()``: the pinpoint highlighter (uses the character offsets stored
-    with the body, so no hit is re-analysed);
+    ``highlight_terms(query)``: the body terms of a query worth marking (not the excluded
+    ones; stop words only inside phrases);
+    ``page_snippets(searcher, docnums, terms, bodies)``: one snippet per document of the
+    page, from the character offsets stored with the body: no hit is re-analysed and no
+    second search runs;
+    ``MarkFormatter``: escapes the text, wraps matches in ``<mark>`` (a run of matched words
+    separated only by spaces or punctuation, such as a matched phrase, becomes one
+    ``<mark>``), and puts "…" where the passage was cut;
+    ``PassageScorer``: prefers passages with more distinct words, and words side by side;
     ``lead_snippet(body)``: the opening of the body when the body itself did not match.
 """
 
@@ -14,7 +18,10 @@ from __future__ import annotations
 import html
 import re
 
-from whoosh.highlight import Formatter, Highlighter, PinpointFragmenter
+from whoosh import query as wq
+from whoosh.analysis import Token
+from whoosh.highlight import FIRST, Formatter, PinpointFragmenter, top_fragments
+from whoosh.reading import TermNotFound
 
 SNIPPET_CHARS = 220
 SURROUND_CHARS = 90
@@ -57,14 +64,74 @@ class MarkFormatter(Formatter):
         return html.escape(text[token.startchar : token.endchar], quote=False)
 
 
-def make_highlighter() -> Highlighter:
-    """The highlighter used for every page of results."""
-    return Highlighter(
-        fragmenter=PinpointFragmenter(
-            maxchars=SNIPPET_CHARS, surround=SURROUND_CHARS, autotrim=True
-        ),
-        formatter=MarkFormatter(),
-    )
+class PassageScorer:
+    """Scores a candidate passage: distinct words first, then adjacent pairs, then count."""
+
+    def __call__(self, fragment) -> float:
+        matches = fragment.matches
+        adjacent = sum(1 for a, b in zip(matches, matches[1:], strict=False) if b.pos == a.pos + 1)
+        return len({t.text for t in matches}) * 100 + adjacent * 10 + len(matches)
+
+
+_FRAGMENTER = PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=SURROUND_CHARS, autotrim=True)
+_FORMATTER = MarkFormatter()
+_SCORER = PassageScorer()
+
+
+def _collect_terms(q, words: set[str], phrase_words: set[str], field: str) -> None:
+    if isinstance(q, wq.AndNot):
+        _collect_terms(q.a, words, phrase_words, field)  # excluded words are never marked
+        return
+    if isinstance(q, wq.Phrase):
+        if q.fieldname == field:
+            phrase_words.update(q.words)
+        return
+    if isinstance(q, wq.Term):
+        if q.fieldname == field:
+            words.add(q.text)
+        return
+    for child in q.children():
+        _collect_terms(child, words, phrase_words, field)
+
+
+def highlight_terms(query, stop_words: frozenset[str], field: str = "body") -> set[str]:
+    """The terms of ``field`` to mark for this query."""
+    words: set[str] = set()
+    phrase_words: set[str] = set()
+    _collect_terms(query, words, phrase_words, field)
+    content = {w for w in words if w not in stop_words}
+    return (content or words) | phrase_words
+
+
+def page_snippets(
+    searcher, docnums: list[int], terms: set[str], bodies: dict[int, str], field: str = "body"
+) -> dict[int, str]:
+    """A snippet for each document of the page (empty when the body did not match)."""
+    tokens: dict[int, list[Token]] = {d: [] for d in docnums}
+    ordered = sorted(docnums)
+    for term in terms:
+        try:
+            m = searcher.postings(field, term)
+        except TermNotFound:
+            continue
+        for d in ordered:
+            if not m.is_active():
+                break
+            if m.id() < d:
+                m.skip_to(d)
+            if m.is_active() and m.id() == d:
+                for pos, start, end in m.value_as("characters"):
+                    tokens[d].append(Token(text=term, pos=pos, startchar=start, endchar=end))
+    out = {}
+    for d, toks in tokens.items():
+        if not toks:
+            out[d] = ""
+            continue
+        toks.sort(key=lambda t: t.startchar)
+        fragments = _FRAGMENTER.fragment_matches(bodies[d], toks)
+        best = top_fragments(fragments, 1, _SCORER, FIRST, minscore=1)
+        out[d] = _FORMATTER.format(best)
+    return out
 
 
 def lead_snippet(body: str, max_chars: int = SNIPPET_CHARS) -> str:
