@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install index run test lint format eval-entities eval-html clean
+.PHONY: install index run test lint format eval-entities eval-html eval-ranking mixed-archive clean
 
 install: $(STAMP)
 
@@ -36,6 +36,13 @@ eval-entities: install
 
 eval-html: install
 	$(PY) bench/eval_html.py
+
+eval-ranking: install
+	$(PY) bench/ranking_queries.py
+	$(PY) bench/eval_ranking.py
+
+mixed-archive: install
+	$(PY) bench/mixed_archive.py
 
 clean:
 	rm -rf var/ bench/out/ .pytest_cache .ruff_cache

@@ -81,17 +81,19 @@ TAG_SEPARATOR = ","
 def build_schema() -> Schema:
     """The Whoosh schema of the article index.
 
-    ``people``/``places`` are searched by any word (``people:putin``);
+    Field weights are applied at query time (``search_api.query``), not here, so they can
+    be tuned without rebuilding. ``people``/``places`` are searched by any word
+    (``people:putin``);
     ``people_tag``/``places_tag`` hold the exact canonical names for filters and facets.
     """
     text = news_analyzer()
     names = name_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=text, stored=True, field_boost=3.0, spelling=True),
+        title=TEXT(analyzer=text, stored=True, spelling=True),
         body=TEXT(analyzer=text, stored=True, chars=True, spelling=True),
-        people=TEXT(analyzer=names, field_boost=2.0, spelling=True),
-        places=TEXT(analyzer=names, field_boost=1.5, spelling=True),
+        people=TEXT(analyzer=names, spelling=True),
+        places=TEXT(analyzer=names, spelling=True),
         people_tag=KEYWORD(stored=True, commas=True, lowercase=False),
         places_tag=KEYWORD(stored=True, commas=True, lowercase=False),
         date=DATETIME(stored=True, sortable=True),

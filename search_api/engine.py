@@ -27,7 +27,14 @@ from whoosh.searching import Searcher
 from indexer import store
 from indexer.schema import SCHEMA_VERSION, TAG_SEPARATOR
 from search_api.facets import DocnumCollector, FacetIndex
-from search_api.query import STOP_WORDS, ParsedQuery, QueryBuilder, QueryError, parse_query
+from search_api.query import (
+    LONG_QUERY_WORDS,
+    STOP_WORDS,
+    ParsedQuery,
+    QueryBuilder,
+    QueryError,
+    parse_query,
+)
 from search_api.snippets import highlight_terms, lead_snippet, page_snippets
 
 SORTS = ("relevance", "newest", "oldest")
@@ -36,7 +43,8 @@ MAX_PER_PAGE = 100
 MAX_RESULT_DEPTH = 1000
 QUERY_TIME_LIMIT_S = 3.0
 FACET_SIZE = 10
-# When requiring every word finds fewer than this many, try the any-word fallback.
+# When requiring every word finds nothing, or fewer than this many for a query of three or
+# more words, the any-word fallback answers instead.
 FALLBACK_BELOW = 3
 # When a query finds fewer than this many, offer a did-you-mean.
 SUGGEST_BELOW = 3
@@ -219,6 +227,9 @@ class Engine:
             mode = "filter"
             if sort == "relevance":
                 sort = "newest"
+        elif builder.content_words(parsed) >= LONG_QUERY_WORDS and not parsed_has_or(parsed):
+            # A long query (a reader's question, a pasted headline): ranked any-word.
+            query, mode = builder.any_words(parsed), "any"
         else:
             query = builder.all_words(parsed)
             mode = "all"
@@ -227,14 +238,15 @@ class Engine:
                     raise QueryError("The query has no words to search for.")
                 query, mode = wq.Every(), "filter"
         run = self._run(searcher, query, req, sort, filters)
-        if run.total < FALLBACK_BELOW and mode == "all":
+        few = run.total == 0 or (run.total < FALLBACK_BELOW and builder.content_words(parsed) >= 3)
+        if few and mode == "all":
             fallback = builder.any_words(parsed)
             if fallback is not None:
                 more = self._run(searcher, fallback, req, sort, filters)
                 if more.total > run.total:
                     run, query, mode = more, fallback, "any"
         suggestion = None
-        if run.total < SUGGEST_BELOW and mode != "filter":
+        if mode == "any" or (run.total < SUGGEST_BELOW and mode != "filter"):
             suggestion = suggest_query(searcher, builder, parsed, req.q)
         return SearchResponse(
             query=req.q,
@@ -329,6 +341,11 @@ class Engine:
             places=split_tags(fields.get("places_tag")),
             source=fields.get("source", ""),
         )
+
+
+def parsed_has_or(parsed: ParsedQuery) -> bool:
+    """Whether the user wrote an OR (then "all groups" is what they asked for)."""
+    return any(len(g) > 1 for g in parsed.groups)
 
 
 def _filters(req: SearchRequest) -> wq.Query | None:

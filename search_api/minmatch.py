@@ -15,6 +15,7 @@ class MinMatchMatcher(mcore.Matcher):
     """Matches documents that at least ``minmatch`` of the sub-matchers match."""
 
     def __init__(self, subs: list[mcore.Matcher], minmatch: int, coord: float):
+        """``coord`` is the power of the matched share that scales the score (0: none)."""
         self._subs = subs
         self._minmatch = minmatch
         self._coord = coord
@@ -88,7 +89,7 @@ class MinMatchMatcher(mcore.Matcher):
             total = sum(m.max_quality() for m in self._active())
         except mcore.NoQualityAvailable:
             return float("inf")  # unknown: never lets a parent skip documents
-        return total * (1.0 + self._coord)
+        return total
 
     def weight(self) -> float:
         return sum(m.weight() for m in self._at())
@@ -98,7 +99,7 @@ class MinMatchMatcher(mcore.Matcher):
         total = sum(m.score() for m in at)
         # Reward documents that match more of the words.
         share = len(at) / len(self._subs)
-        return total * (1.0 + self._coord * share)
+        return total * share**self._coord
 
     def spans(self):
         spans = set()
@@ -110,7 +111,7 @@ class MinMatchMatcher(mcore.Matcher):
 class MinMatchOr(Or):
     """``Or`` that requires at least ``minmatch`` of its sub-queries to match."""
 
-    def __init__(self, subqueries, minmatch: int = 1, coord: float = 0.5, boost: float = 1.0):
+    def __init__(self, subqueries, minmatch: int = 1, coord: float = 1.0, boost: float = 1.0):
         super().__init__(subqueries, boost=boost, minmatch=minmatch)
         self.coord = coord
 

@@ -41,12 +41,41 @@ FIELD_ALIASES = {
 }
 # Fields searched when the user names none: text fields and the people/places names.
 SEARCH_FIELDS = ("title", "body", "people", "places")
+# Query-time weights of each field's BM25 score (tuned by bench/eval_ranking.py).
+TITLE_WEIGHT = 2.0
+BODY_WEIGHT = 1.0
+PEOPLE_WEIGHT = 1.0
+PLACES_WEIGHT = 1.0
+# A long query (this many content words or more) is ranked any-word from the start.
+LONG_QUERY_WORDS = 4
+# Any-word matching: share of the content words a document must match, and how strongly
+# the share of matched words scales the score (score * share ** COORD_POWER).
+ANY_MIN_SHARE = 0.5
+COORD_POWER = 1.0
+PROXIMITY_BOOST = 0.5
+
+
+def field_weight(field: str) -> float:
+    """The query-time weight of a field (read at call time, so tuning can change it)."""
+    return {
+        "title": TITLE_WEIGHT,
+        "body": BODY_WEIGHT,
+        "people": PEOPLE_WEIGHT,
+        "places": PLACES_WEIGHT,
+    }.get(field, 1.0)
+
+
 # Words that never narrow a search on their own: optional unless the query is only these.
 STOP_WORDS = frozenset(
     (
-        "a an and are as at be but by did do does for from had has have how i if in into is "
-        "it its of on or so than that the their them then there these they this to was were "
-        "what when where which who whom why will with would you your"
+        "a about above after again against all also am an and any are as at be because been "
+        "before being below between both but by can could did do does doing down during each "
+        "few for from further had has have having he her here hers herself him himself his how "
+        "i if in into is it its itself just latest me more most my myself new news no nor not "
+        "now of off on once only or other our ours out over own same she should so some such "
+        "than that the their theirs them themselves then there these they this those through "
+        "to too under until up very was we were what when where which while who whom why will "
+        "with would you your yours"
     ).split()
 )
 
@@ -186,9 +215,10 @@ class QueryBuilder:
         toks = self.tokens(field, item.text)
         if not toks:
             return None
+        weight = field_weight(field)
         if len(toks) == 1:
-            return wq.Term(field, toks[0])
-        return wq.Phrase(field, toks)
+            return wq.Term(field, toks[0], boost=weight)
+        return wq.Phrase(field, toks, boost=weight)
 
     def _prefix_query(self, field: str, text: str) -> wq.Query | None:
         # Expand against the unstemmed vocabulary, keep the most frequent words, then
@@ -208,7 +238,8 @@ class QueryBuilder:
             terms.update(self.tokens(field, w))
         if not terms:
             return None
-        return wq.Or([wq.Term(field, t) for t in sorted(terms)])
+        weight = field_weight(field)
+        return wq.Or([wq.Term(field, t, boost=weight) for t in sorted(terms)])
 
     def item_query(self, item: Item) -> wq.Query | None:
         """The query for one item over its field, or over every search field."""
@@ -260,7 +291,11 @@ class QueryBuilder:
             return main
         return wq.AndNot(main, neg[0] if len(neg) == 1 else wq.Or(neg))
 
-    def all_words(self, parsed: ParsedQuery, proximity_boost: float = 0.5) -> wq.Query | None:
+    def content_words(self, parsed: ParsedQuery) -> int:
+        """How many required (non stop word) groups the query has."""
+        return sum(1 for g in parsed.groups if not all(self._is_stop(i) for i in g))
+
+    def all_words(self, parsed: ParsedQuery) -> wq.Query | None:
         """Every content word (or OR group) required; stop words and proximity add score.
 
         Returns None when nothing searchable is left (e.g. only punctuation).
@@ -271,24 +306,22 @@ class QueryBuilder:
                 return self._exclude(wq.Every(), parsed)
             return None
         main = required[0] if len(required) == 1 else wq.And(required)
-        bonus = optional + self._proximity(singles, proximity_boost)
+        bonus = optional + self._proximity(singles, PROXIMITY_BOOST)
         if bonus:
             main = wq.AndMaybe(main, wq.Or(bonus))
         return self._exclude(main, parsed)
 
-    def any_words(
-        self, parsed: ParsedQuery, min_share: float = 0.5, proximity_boost: float = 0.5
-    ) -> wq.Query | None:
-        """At least ``min_share`` of the content words must match; more is better.
+    def any_words(self, parsed: ParsedQuery) -> wq.Query | None:
+        """At least ``ANY_MIN_SHARE`` of the content words must match; more is better.
 
-        None when the query has fewer than three content groups (then "all" is the answer).
+        None when the query has fewer than two content groups (then "all" is the answer).
         """
         required, optional, singles = self._groups(parsed)
-        if len(required) < 3:
+        if len(required) < 2:
             return None
-        minmatch = max(1, min(len(required) - 1, math.ceil(len(required) * min_share)))
-        main: wq.Query = MinMatchOr(required, minmatch=minmatch)
-        bonus = optional + self._proximity(singles, proximity_boost)
+        minmatch = max(1, min(len(required) - 1, math.ceil(len(required) * ANY_MIN_SHARE)))
+        main: wq.Query = MinMatchOr(required, minmatch=minmatch, coord=COORD_POWER)
+        bonus = optional + self._proximity(singles, PROXIMITY_BOOST)
         if bonus:
             main = wq.AndMaybe(main, wq.Or(bonus))
         return self._exclude(main, parsed)
