@@ -11,6 +11,8 @@ from search_api.engine import Engine
 from search_api.resources.articles import ArticleResource
 from search_api.resources.health import HealthResource
 from search_api.resources.search import SearchResource
+from search_api.resources.static import StaticResource
+from search_api.resources.suggest import SuggestResource
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> falcon.App:
@@ -30,5 +32,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_error_handler(IndexUnavailable, errors.handle_index_unavailable)
     app.add_route("/health", HealthResource(engine))
     app.add_route("/search", SearchResource(engine))
+    app.add_route("/suggest", SuggestResource(engine))
+    app.add_route("/widget.js", StaticResource("widget.js"))
+    app.add_route("/widget.css", StaticResource("widget.css"))
+    app.add_route("/static/{name}", StaticResource())
     app.add_route("/articles/{article_id:path}", ArticleResource(engine))
     return app

@@ -36,6 +36,8 @@ from search_api.query import (
     parse_query,
 )
 from search_api.snippets import highlight_terms, lead_snippet, page_snippets
+from search_api.suggest import NameIndex, Suggestion
+from search_api.suggest import suggest as complete
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
@@ -153,7 +155,7 @@ class Engine:
         self.index_dir = Path(index_dir)
         self._local = threading.local()
         self._facet_lock = threading.Lock()
-        self._facet_cache: dict[Path, FacetIndex] = {}
+        self._facet_cache: dict[tuple[Path, str], object] = {}
 
     def _open(self) -> _Opened:
         gen = store.current_generation(self.index_dir)
@@ -285,13 +287,27 @@ class Engine:
         return _Run(limited.results(), docs.docnums, timed_out)
 
     def _facets(self, searcher) -> FacetIndex:
+        return self._per_generation("facets", FacetIndex, searcher)
+
+    def _per_generation(self, kind: str, build, searcher):
+        # Arrays built once per generation and shared by the threads of this process.
         gen = self._local.opened.generation
         with self._facet_lock:
-            cached = self._facet_cache.get(gen)
+            cached = self._facet_cache.get((gen, kind))
             if cached is None:
-                cached = FacetIndex(searcher.reader())
-                self._facet_cache = {gen: cached}  # only the generation being served
+                cached = build(searcher.reader())
+                stale = [k for k in self._facet_cache if k[0] != gen]
+                for k in stale:
+                    del self._facet_cache[k]
+                self._facet_cache[(gen, kind)] = cached
             return cached
+
+    def suggest(self, text: str, limit: int = 10) -> list[Suggestion]:
+        """Completions for a search box (people, places, titles, frequent words)."""
+        searcher = self._open().searcher
+        names = self._per_generation("names", NameIndex, searcher)
+        builder = QueryBuilder(searcher)
+        return complete(searcher, names, lambda w: builder.tokens("body", w), text, limit)
 
     @staticmethod
     def _page(searcher, run: _Run, query, req: SearchRequest) -> list[Hit]:
