@@ -40,6 +40,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Path of a TOML file of per-site HTML cleaning rules (none by default).",
     ),
     Setting(
+        "public_url",
+        "SEARCH_PUBLIC_URL",
+        "",
+        "Public base URL of the service for links in /opensearch.xml (default: the request's).",
+    ),
+    Setting(
         "workers",
         "SEARCH_BUILD_WORKERS",
         "0",
@@ -56,6 +62,7 @@ class Settings:
     index_dir: Path = Path("var/index/")
     cors_origins: tuple[str, ...] = ()
     site_rules: Path | None = None
+    public_url: str | None = None
     workers: int = 0
 
     @classmethod
@@ -81,6 +88,7 @@ class Settings:
             index_dir=Path(raw["index_dir"] or "var/index/"),
             cors_origins=origins,
             site_rules=Path(raw["site_rules"]) if raw["site_rules"] else None,
+            public_url=raw["public_url"].strip() or None,
             workers=workers,
         )
 

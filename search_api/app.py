@@ -7,9 +7,12 @@ import falcon
 from indexer.settings import Settings
 from indexer.store import IndexUnavailable
 from search_api import errors
+from search_api.caching import GenerationCache
 from search_api.engine import Engine
+from search_api.openapi import OpenAPIResource
 from search_api.resources.articles import ArticleResource
 from search_api.resources.health import HealthResource
+from search_api.resources.opensearch import OpenSearchResource
 from search_api.resources.search import SearchResource
 from search_api.resources.static import StaticResource
 from search_api.resources.suggest import SuggestResource
@@ -20,12 +23,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     settings = settings or Settings.from_env()
     engine = engine or Engine(settings.index_dir)
     cors = settings.cors_origins
-    app = falcon.App(
-        cors_enable=False,
-        middleware=[falcon.CORSMiddleware(allow_origins="*" if "*" in cors else list(cors))]
-        if cors
-        else [],
-    )
+    middleware = [GenerationCache(engine)]
+    if cors:
+        # Falcon's own CORS middleware: an origin not on the list gets no
+        # Access-Control-Allow-Origin header.
+        allow = "*" if "*" in cors else list(cors)
+        middleware.insert(0, falcon.CORSMiddleware(allow_origins=allow))
+    app = falcon.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True
     app.set_error_serializer(errors.serialize_error)
     app.add_error_handler(Exception, errors.handle_unexpected)
@@ -36,5 +40,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_route("/widget.js", StaticResource("widget.js"))
     app.add_route("/widget.css", StaticResource("widget.css"))
     app.add_route("/static/{name}", StaticResource())
+    app.add_route("/opensearch.xml", OpenSearchResource(settings.public_url))
+    app.add_route("/openapi.json", OpenAPIResource())
     app.add_route("/articles/{article_id:path}", ArticleResource(engine))
     return app

@@ -36,9 +36,13 @@ class FacetIndex:
                     per_doc[docnum].append(tag_id)
             self.names[facet] = names
             self.doc_tags[facet] = [tuple(t) for t in per_doc]
-        self.years: list[int | None] = (
-            list(reader.column_reader("year")) if reader.has_column("year") else [None] * size
-        )
+        # Segment by segment: a segment without any dated article has no year column, and
+        # Whoosh's multi-segment column reader then leaves its documents out.
+        self.years: list[int | None] = [None] * size
+        for sub, offset in reader.leaf_readers():
+            if sub.has_column("year"):
+                for i, year in enumerate(sub.column_reader("year")):
+                    self.years[offset + i] = year
 
     def count(self, docnums: Iterable[int], size: int = 10) -> dict[str, list[tuple]]:
         """Top ``size`` values of each facet over the given documents (count, then name)."""

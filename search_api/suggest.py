@@ -87,14 +87,14 @@ def suggest(searcher, names: NameIndex, analyze, text: str, limit: int = 10) -> 
         for title in _titles(searcher, analyze, head, last):
             add(title, "title")
     reader = searcher.reader()
-    field = "spell_body" if "spell_body" in searcher.schema else "body"
-    candidates = []
-    for term in reader.expand_prefix(field, last):
-        word = term.decode("utf-8") if isinstance(term, bytes) else term
-        candidates.append((reader.doc_frequency(field, term), word))
-        if len(candidates) >= 500:  # a one-letter prefix: enough to pick frequent words
-            break
-    for _, word in sorted(candidates, reverse=True):
+    frequency: dict[str, int] = {}
+    for field in ("spell_title", "spell_body"):
+        for n, term in enumerate(reader.expand_prefix(field, last)):
+            if n >= 500:  # a one-letter prefix: enough to pick frequent words
+                break
+            word = term.decode("utf-8") if isinstance(term, bytes) else term
+            frequency[word] = frequency.get(word, 0) + reader.doc_frequency(field, term)
+    for word, _ in sorted(frequency.items(), key=lambda kv: (-kv[1], kv[0])):
         add(" ".join([*head, word]), "term")
     return out
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import falcon
 
 from search_api.suggest import MAX_PREFIX_CHARS
@@ -32,7 +34,7 @@ class SuggestResource:
         resp.cache_control = ["public, max-age=60"]
         if fmt == "opensearch":
             resp.content_type = OPENSEARCH_SUGGESTIONS
-            resp.media = [text, [s.text for s in found]]
+            resp.text = json.dumps([text, [s.text for s in found]], ensure_ascii=False)
         else:
             resp.media = {
                 "query": text,

@@ -1,0 +1,53 @@
+"""HTTP caching tied to the index generation: ETag and Cache-Control on read endpoints.
+
+``GenerationCache`` is a Falcon middleware: for GET requests to cacheable paths it derives
+an ETag from the generation being served and the request's path and query, answers 304
+when the client already holds it (before any search runs), and sets the headers on the
+way out. A finished build changes the generation, so every ETag changes with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import falcon
+
+from indexer.store import IndexUnavailable
+
+CACHEABLE_PREFIXES = ("/search", "/suggest", "/articles/", "/quotes")
+MAX_AGE_S = 30
+
+
+def _cacheable(path: str) -> bool:
+    return path == "/" or path.startswith(CACHEABLE_PREFIXES)
+
+
+class GenerationCache:
+    """Conditional GETs and cache headers for results that only change with a build."""
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+        if req.method not in ("GET", "HEAD") or not _cacheable(req.path):
+            return
+        try:
+            generation = self.engine.generation()
+        except IndexUnavailable:
+            return
+        key = f"{generation}\n{req.relative_uri}".encode()
+        etag = hashlib.blake2b(key, digest_size=12).hexdigest()
+        req.context.etag = etag
+        if req.if_none_match and any(str(t) == etag for t in req.if_none_match):
+            resp.status = falcon.HTTP_304
+            resp.etag = etag
+            resp.cache_control = [f"public, max-age={MAX_AGE_S}"]
+            resp.complete = True
+
+    def process_response(self, req, resp, resource, req_succeeded: bool) -> None:
+        etag = getattr(req.context, "etag", None)
+        if etag is None or not req_succeeded or resp.status != falcon.HTTP_200:
+            return
+        resp.etag = etag
+        if not resp.get_header("Cache-Control"):
+            resp.cache_control = [f"public, max-age={MAX_AGE_S}"]

@@ -1,0 +1,285 @@
+"""The OpenAPI 3.1 description of the HTTP API, built from the same constants the code uses."""
+
+from __future__ import annotations
+
+from search_api.engine import MAX_PER_PAGE, MAX_RESULT_DEPTH, SORTS
+from search_api.query import MAX_QUERY_CHARS
+from search_api.suggest import MAX_PREFIX_CHARS
+
+_ERROR = {"$ref": "#/components/responses/Error"}
+
+
+def _param(name: str, schema: dict, description: str, *, required=False, explode=None) -> dict:
+    p = {"name": name, "in": "query", "required": required, "schema": schema}
+    p["description"] = description
+    if explode is not None:
+        p["explode"] = explode
+    return p
+
+
+def openapi_document() -> dict:
+    """The OpenAPI description of every endpoint."""
+    search_params = [
+        _param(
+            "q",
+            {"type": "string", "maxLength": MAX_QUERY_CHARS},
+            'Words, "phrases", '
+            "-exclusions, OR, title:/people:/places: prefixes, word*; blank with a filter.",
+        ),
+        _param("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+        _param(
+            "per_page",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10},
+            f"Page size; page * per_page <= {MAX_RESULT_DEPTH}.",
+        ),
+        _param(
+            "sort",
+            {"type": "string", "enum": list(SORTS), "default": "relevance"},
+            "Order of results (ties by relevance).",
+        ),
+        _param(
+            "people",
+            {"type": "array", "items": {"type": "string"}},
+            "Exact person facet values (all must match).",
+            explode=True,
+        ),
+        _param(
+            "places",
+            {"type": "array", "items": {"type": "string"}},
+            "Exact place facet values (all must match).",
+            explode=True,
+        ),
+        _param("from", {"type": "string", "format": "date"}, "Earliest date, inclusive."),
+        _param("to", {"type": "string", "format": "date"}, "Latest date, inclusive."),
+    ]
+    facet = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["value", "count"],
+            "properties": {"value": {}, "count": {"type": "integer"}},
+        },
+    }
+    hit = {
+        "type": "object",
+        "required": ["id", "title", "url", "date", "snippet", "people", "places", "score"],
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "url": {"type": ["string", "null"]},
+            "date": {"type": ["string", "null"]},
+            "snippet": {"type": "string", "description": "Escaped HTML with <mark> only."},
+            "people": {"type": "array", "items": {"type": "string"}},
+            "places": {"type": "array", "items": {"type": "string"}},
+            "score": {"type": ["number", "null"]},
+        },
+    }
+    search_response = {
+        "type": "object",
+        "required": ["query", "total", "page", "per_page", "results", "facets", "suggestion"],
+        "properties": {
+            "query": {"type": "string"},
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "results": {"type": "array", "items": hit},
+            "facets": {
+                "type": "object",
+                "properties": {"people": facet, "places": facet, "year": facet},
+            },
+            "suggestion": {"type": ["string", "null"]},
+            "mode": {"type": "string", "enum": ["all", "any", "filter"]},
+            "timed_out": {"type": "boolean"},
+        },
+    }
+    article = {
+        "type": "object",
+        "required": ["id", "title", "body", "url", "date", "author", "people", "places", "source"],
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "body": {"type": "string"},
+            "url": {"type": ["string", "null"]},
+            "date": {"type": ["string", "null"]},
+            "author": {"type": ["string", "null"]},
+            "people": {"type": "array", "items": {"type": "string"}},
+            "places": {"type": "array", "items": {"type": "string"}},
+            "source": {"type": "string"},
+        },
+    }
+
+    def ok(schema: dict, media: str = "application/json") -> dict:
+        return {"description": "OK", "content": {media: {"schema": schema}}}
+
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "archive-search",
+            "version": "0.1.0",
+            "description": "Full-text search over a newspaper's article archive.",
+        },
+        "paths": {
+            "/search": {
+                "get": {
+                    "summary": "Ranked search with filters, facets, sorting and snippets",
+                    "parameters": search_params,
+                    "responses": {"200": ok(search_response), "400": _ERROR, "503": _ERROR},
+                }
+            },
+            "/suggest": {
+                "get": {
+                    "summary": "Completions for a search box",
+                    "parameters": [
+                        _param(
+                            "q",
+                            {"type": "string", "maxLength": MAX_PREFIX_CHARS},
+                            "What the user typed so far.",
+                        ),
+                        _param(
+                            "limit",
+                            {"type": "integer", "minimum": 1, "maximum": 10, "default": 10},
+                            "At most this many completions.",
+                        ),
+                        _param(
+                            "format",
+                            {"type": "string", "enum": ["json", "opensearch"], "default": "json"},
+                            "opensearch: [prefix, [completions]].",
+                        ),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "query": {"type": "string"},
+                                            "suggestions": {
+                                                "type": "array",
+                                                "items": {
+                                                    "type": "object",
+                                                    "properties": {
+                                                        "text": {"type": "string"},
+                                                        "kind": {
+                                                            "type": "string",
+                                                            "enum": [
+                                                                "title",
+                                                                "person",
+                                                                "place",
+                                                                "term",
+                                                            ],
+                                                        },
+                                                    },
+                                                },
+                                            },
+                                        },
+                                    }
+                                },
+                                "application/x-suggestions+json": {"schema": {"type": "array"}},
+                            },
+                        },
+                        "400": _ERROR,
+                        "503": _ERROR,
+                    },
+                }
+            },
+            "/articles/{id}": {
+                "get": {
+                    "summary": "One article by id (URL-encoded)",
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": {"200": ok(article), "404": _ERROR, "503": _ERROR},
+                }
+            },
+            "/health": {
+                "get": {
+                    "summary": "Whether an index is being served",
+                    "responses": {
+                        "200": ok(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "status": {"type": "string"},
+                                    "documents": {"type": "integer"},
+                                    "schema_version": {"type": "integer"},
+                                    "built_at": {"type": "string"},
+                                    "generation": {"type": "string"},
+                                },
+                            }
+                        ),
+                        "503": _ERROR,
+                    },
+                }
+            },
+            "/": {
+                "get": {
+                    "summary": "The HTML search page (results rendered on the server)",
+                    "parameters": search_params,
+                    "responses": {
+                        "200": {"description": "HTML page", "content": {"text/html": {}}},
+                        "400": {
+                            "description": "HTML page with the error",
+                            "content": {"text/html": {}},
+                        },
+                    },
+                }
+            },
+            "/opensearch.xml": {
+                "get": {
+                    "summary": "OpenSearch description",
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            "content": {"application/opensearchdescription+xml": {}},
+                        }
+                    },
+                }
+            },
+            "/widget.js": {
+                "get": {
+                    "summary": "The drop-in search box script",
+                    "responses": {
+                        "200": {"description": "OK", "content": {"application/javascript": {}}}
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "summary": "This description",
+                    "responses": {"200": ok({"type": "object"})},
+                }
+            },
+        },
+        "components": {
+            "responses": {
+                "Error": {
+                    "description": "An error",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["title", "description"],
+                                "properties": {
+                                    "title": {"type": "string"},
+                                    "description": {"type": "string"},
+                                },
+                            }
+                        }
+                    },
+                }
+            }
+        },
+    }
+
+
+class OpenAPIResource:
+    """``GET /openapi.json``."""
+
+    def __init__(self):
+        self.document = openapi_document()
+
+    def on_get(self, req, resp) -> None:
+        resp.cache_control = ["public, max-age=3600"]
+        resp.media = self.document
