@@ -17,6 +17,8 @@ from whoosh import query as wq
 MAX_PREFIX_CHARS = 100
 MAX_NAMES = 3
 MAX_TITLES = 3
+# Prefix expansion for title completions: the most frequent words only (speed).
+MAX_TITLE_WORDS = 8
 
 
 def fold(text: str) -> str:
@@ -101,9 +103,15 @@ def suggest(searcher, names: NameIndex, analyze, text: str, limit: int = 10) -> 
 
 def _titles(searcher, analyze, head: list[str], last: str) -> list[str]:
     parts: list[wq.Query] = [wq.Term("title", t) for w in head for t in analyze(w)]
+    reader = searcher.reader()
+    words = list(reader.expand_prefix("spell_title", last))
+    if len(words) > MAX_TITLE_WORDS:
+        # Keep the words most titles use: completions should lead to many articles.
+        words.sort(key=lambda w: -reader.doc_frequency("spell_title", w))
+        words = words[:MAX_TITLE_WORDS]
     expanded = [
         wq.Term("title", t)
-        for term in list(searcher.reader().expand_prefix("spell_title", last))[:50]
+        for term in words
         for t in analyze(term.decode("utf-8") if isinstance(term, bytes) else term)
     ]
     if not expanded:
