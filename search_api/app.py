@@ -13,6 +13,7 @@ from search_api.openapi import OpenAPIResource
 from search_api.resources.articles import ArticleResource
 from search_api.resources.health import HealthResource
 from search_api.resources.opensearch import OpenSearchResource
+from search_api.resources.pages import SearchPageResource
 from search_api.resources.search import SearchResource
 from search_api.resources.static import StaticResource
 from search_api.resources.suggest import SuggestResource
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.set_error_serializer(errors.serialize_error)
     app.add_error_handler(Exception, errors.handle_unexpected)
     app.add_error_handler(IndexUnavailable, errors.handle_index_unavailable)
+    app.add_route("/", SearchPageResource(engine))
     app.add_route("/health", HealthResource(engine))
     app.add_route("/search", SearchResource(engine))
     app.add_route("/suggest", SuggestResource(engine))

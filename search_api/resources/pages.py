@@ -1,0 +1,315 @@
+"""``GET /`` and ``GET /?q=...``: the HTML search page, rendered on the server.
+
+Works with JavaScript off (there is none). Parts:
+    ``PageState``: the validated parameters of one page, and the links that change them
+    (sort, page, filters added or removed), every link keeping the rest of the state;
+    ``result_view``/``facet_view``/``page_numbers``: plain values the template renders;
+    ``SearchPageResource``: validate, ask the engine, render ``search.html``. A bad
+    parameter or query is the same page with status 400 and the message, never JSON.
+
+Every value goes through Jinja's autoescape; the one exception is the engine's ``snippet``,
+which is already escaped text with ``<mark>`` elements only (search_api/snippets.py).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from urllib.parse import quote, urlencode
+
+import falcon
+import jinja2
+
+from indexer.store import IndexUnavailable
+from search_api.engine import MAX_RESULT_DEPTH, SORTS, Hit, SearchRequest, SearchResponse
+from search_api.query import MAX_QUERY_CHARS, QueryError
+from search_api.resources.search import read_search_request
+
+CONTENT_TYPE = "text/html; charset=utf-8"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest"}
+FACET_LABELS = {"people": "People", "places": "Places", "year": "Year"}
+# Page links shown either side of the current page (first and last are always shown).
+PAGE_WINDOW = 2
+# Only these article URLs become links; anything else (javascript:, data:, relative
+# paths) links to the article's own page instead.
+_SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f\"'<>\\]+", re.IGNORECASE)
+
+ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("search_api", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass(frozen=True)
+class PageState:
+    """The page's parameters, and the URLs of the pages next to it."""
+
+    q: str = ""
+    page: int = 1
+    per_page: int = 10
+    sort: str = "relevance"
+    people: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    date_from: str = ""
+    date_to: str = ""
+
+    @classmethod
+    def from_request(cls, search: SearchRequest) -> PageState:
+        """The state of a validated request."""
+        return cls(
+            q=search.q,
+            page=search.page,
+            per_page=search.per_page,
+            sort=search.sort,
+            people=search.people,
+            places=search.places,
+            date_from=_iso(search.date_from),
+            date_to=_iso(search.date_to),
+        )
+
+    @classmethod
+    def from_raw(cls, req: falcon.Request) -> PageState:
+        """What the user sent, unvalidated: to refill the form on a 400 page."""
+        return cls(
+            q=req.get_param("q") or "",
+            people=tuple(req.get_param_as_list("people") or ()),
+            places=tuple(req.get_param_as_list("places") or ()),
+            date_from=req.get_param("from") or "",
+            date_to=req.get_param("to") or "",
+        )
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.people or self.places or self.date_from or self.date_to)
+
+    def url(self, **changes) -> str:
+        """The page URL with ``changes`` applied; a change of anything but ``page`` resets
+        the page to 1. Defaults are left out of the URL."""
+        if "page" not in changes:
+            changes["page"] = 1
+        state = replace(self, **changes)
+        pairs: list[tuple[str, str | int]] = []
+        if state.q:
+            pairs.append(("q", state.q))
+        pairs += [("people", v) for v in state.people]
+        pairs += [("places", v) for v in state.places]
+        if state.date_from:
+            pairs.append(("from", state.date_from))
+        if state.date_to:
+            pairs.append(("to", state.date_to))
+        if state.sort != "relevance":
+            pairs.append(("sort", state.sort))
+        if state.per_page != 10:
+            pairs.append(("per_page", state.per_page))
+        if state.page != 1:
+            pairs.append(("page", state.page))
+        return "/?" + urlencode(pairs) if pairs else "/"
+
+    def add_filter(self, facet: str, value: str | int) -> str:
+        """The URL that narrows this search to one more facet value."""
+        if facet == "year":
+            return self.url(date_from=f"{value:04d}-01-01", date_to=f"{value:04d}-12-31")
+        current: tuple[str, ...] = getattr(self, facet)
+        if value in current:
+            return self.url()
+        return self.url(**{facet: (*current, value)})
+
+    def is_active(self, facet: str, value: str | int) -> bool:
+        """Whether the facet value is one of the filters already applied."""
+        if facet == "year":
+            return (self.date_from, self.date_to) == (f"{value:04d}-01-01", f"{value:04d}-12-31")
+        return value in getattr(self, facet)
+
+    def chips(self) -> list[dict]:
+        """The active filters, each with the URL that removes it."""
+        out = []
+        for facet, label in (("people", "Person"), ("places", "Place")):
+            values: tuple[str, ...] = getattr(self, facet)
+            for value in values:
+                rest = tuple(v for v in values if v != value)
+                out.append({"label": label, "value": value, "remove": self.url(**{facet: rest})})
+        if self.date_from and self.date_to and self.date_from[:4] == self.date_to[:4]:
+            if (self.date_from[5:], self.date_to[5:]) == ("01-01", "12-31"):
+                out.append(
+                    {
+                        "label": "Year",
+                        "value": self.date_from[:4],
+                        "remove": self.url(date_from="", date_to=""),
+                    }
+                )
+                return out
+        if self.date_from:
+            out.append({"label": "From", "value": self.date_from, "remove": self.url(date_from="")})
+        if self.date_to:
+            out.append({"label": "To", "value": self.date_to, "remove": self.url(date_to="")})
+        return out
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def article_href(hit: Hit) -> tuple[str, bool]:
+    """Where a result's title links to, and whether that is the publisher's page.
+
+    Only absolute http(s) URLs are trusted; otherwise the article's page on this site.
+    """
+    url = (hit.url or "").strip()
+    if _SAFE_URL.fullmatch(url):
+        return url, True
+    return "/articles/" + quote(hit.id, safe=""), False
+
+
+def result_view(hit: Hit, state: PageState) -> dict:
+    """One result as the template shows it."""
+    href, external = article_href(hit)
+    return {
+        "title": hit.title or hit.id,
+        "href": href,
+        "external": external,
+        "article_href": "/articles/" + quote(hit.id, safe=""),
+        "date_iso": hit.date.date().isoformat() if hit.date else None,
+        "date_text": f"{hit.date.day} {hit.date:%B %Y}" if hit.date else None,
+        "snippet": hit.snippet,
+        "people": [{"value": p, "href": state.add_filter("people", p)} for p in hit.people],
+        "places": [{"value": p, "href": state.add_filter("places", p)} for p in hit.places],
+    }
+
+
+def facet_view(result: SearchResponse, state: PageState) -> list[dict]:
+    """The facet sidebar: each facet's values with counts, links and whether applied."""
+    groups = []
+    for name in ("people", "places", "year"):
+        values = result.facets.get(name) or []
+        if name == "year":
+            values = sorted(values, key=lambda item: item[0], reverse=True)
+        items = [
+            {
+                "value": value,
+                "count": count,
+                "href": state.add_filter(name, value),
+                "active": state.is_active(name, value),
+            }
+            for value, count in values
+        ]
+        if items:
+            groups.append({"name": name, "label": FACET_LABELS[name], "items": items})
+    return groups
+
+
+def page_numbers(current: int, last: int) -> list[int | None]:
+    """Page numbers to link, ``None`` for a gap: 1 … 4 5 [6] 7 8 … 20."""
+    shown = {1, last, *range(current - PAGE_WINDOW, current + PAGE_WINDOW + 1)}
+    out: list[int | None] = []
+    previous = 0
+    for n in sorted(p for p in shown if 1 <= p <= last):
+        if n - previous > 1:
+            out.append(None)
+        out.append(n)
+        previous = n
+    return out
+
+
+def pagination(result: SearchResponse, state: PageState) -> dict | None:
+    """Previous/next and numbered page links, or None for a single page."""
+    reachable = max(1, MAX_RESULT_DEPTH // state.per_page)
+    last = min(math.ceil(result.total / state.per_page), reachable)
+    if last <= 1:
+        return None
+    return {
+        "prev": state.url(page=state.page - 1) if state.page > 1 else None,
+        "next": state.url(page=state.page + 1) if state.page < last else None,
+        "pages": [
+            {"number": n, "href": state.url(page=n), "current": n == state.page}
+            if n is not None
+            else None
+            for n in page_numbers(state.page, last)
+        ],
+    }
+
+
+def render(state: PageState, **context) -> str:
+    """The search page for ``state`` (context: result, error, ...)."""
+    context.setdefault("result", None)
+    context.setdefault("error", None)
+    # Without query words there is no relevance: the engine lists newest first.
+    choices = SORTS if state.q else tuple(s for s in SORTS if s != "relevance")
+    current = state.sort if state.q or state.sort != "relevance" else "newest"
+    return ENV.get_template("search.html").render(
+        state=state,
+        sorts=[
+            {
+                "value": s,
+                "label": SORT_LABELS[s],
+                "href": state.url(sort=s),
+                "current": s == current,
+            }
+            for s in choices
+        ],
+        chips=state.chips(),
+        max_query_chars=MAX_QUERY_CHARS,
+        **context,
+    )
+
+
+class SearchPageResource:
+    """Thin: validate, ask the engine, render the page."""
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.content_type = CONTENT_TYPE
+        resp.set_headers(SECURITY_HEADERS)
+        resp.cache_control = ["no-cache"]
+        try:
+            search = read_search_request(req)
+        except falcon.HTTPError as exc:
+            self._error(resp, PageState.from_raw(req), falcon.HTTP_400, exc.description)
+            return
+        state = PageState.from_request(search)
+        if not state.q and not state.has_filters:
+            resp.text = render(state)
+            return
+        try:
+            result = self.engine.search(search)
+        except QueryError as exc:
+            self._error(resp, state, falcon.HTTP_400, str(exc))
+            return
+        except IndexUnavailable:
+            self._error(
+                resp,
+                state,
+                falcon.HTTP_503,
+                "The archive cannot be searched right now. Please try again in a few minutes.",
+            )
+            return
+        resp.text = render(
+            state,
+            result=result,
+            results=[result_view(h, state) for h in result.results],
+            facets=facet_view(result, state),
+            pagination=pagination(result, state),
+            suggestion_href=state.url(q=result.suggestion) if result.suggestion else None,
+            first=(result.page - 1) * result.per_page + 1,
+        )
+
+    on_head = on_get
+
+    @staticmethod
+    def _error(resp: falcon.Response, state: PageState, status: str, message: str | None):
+        resp.status = status
+        resp.text = render(state, error=message or "That search cannot be run.")
