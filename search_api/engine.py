@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from whoosh.searching import Searcher
 
 from indexer import store
 from indexer.schema import SCHEMA_VERSION, TAG_SEPARATOR
+from search_api.cache import LRUCache
 from search_api.facets import DocnumCollector, FacetIndex
 from search_api.query import (
     LONG_QUERY_WORDS,
@@ -40,6 +41,8 @@ from search_api.suggest import NameIndex, Suggestion
 from search_api.suggest import suggest as complete
 
 SORTS = ("relevance", "newest", "oldest")
+# Responses kept per process (keyed by generation and request).
+RESULT_CACHE_ENTRIES = 2048
 MAX_PER_PAGE = 100
 # Deep paging is bounded: page * per_page may not pass this.
 MAX_RESULT_DEPTH = 1000
@@ -151,9 +154,10 @@ class _Opened:
 class Engine:
     """Reads the index in ``index_dir``; safe to share between threads."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, cache_entries: int = RESULT_CACHE_ENTRIES):
         self.index_dir = Path(index_dir)
         self._local = threading.local()
+        self._results = LRUCache(cache_entries)
         self._facet_lock = threading.Lock()
         self._facet_cache: dict[tuple[Path, str], object] = {}
 
@@ -217,8 +221,19 @@ class Engine:
                 f"Results can be paged up to {MAX_RESULT_DEPTH} deep (page * per_page); "
                 "narrow the search instead."
             )
+        opened = self._open()
+        # Same request, same generation: same answer (a finished build changes the key).
+        key = (opened.generation, " ".join(req.q.split()), *astuple(req)[1:])
+        cached = self._results.get(key)
+        if cached is not None:
+            return replace(cached, query=req.q)
+        response = self._search(opened.searcher, req)
+        if not response.timed_out:
+            self._results.put(key, response)
+        return response
+
+    def _search(self, searcher, req: SearchRequest) -> SearchResponse:
         parsed = parse_query(req.q)
-        searcher = self._open().searcher
         builder = QueryBuilder(searcher)
         filters = _filters(req)
         sort = req.sort
