@@ -22,10 +22,12 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import scoring, sorting
 from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from indexer import store
 from indexer.schema import SCHEMA_VERSION, TAG_SEPARATOR
+from search_api import query as query_module
 from search_api.cache import LRUCache
 from search_api.facets import DocnumCollector, FacetIndex
 from search_api.query import (
@@ -135,7 +137,7 @@ def split_tags(value: str | None) -> list[str]:
 
 @dataclass
 class _Run:
-    results: object  # whoosh Results of the top page*per_page
+    top: list[tuple[int, float | None]]  # (docnum, score) best first, at least page deep
     docnums: list[int]  # every matching document
     timed_out: bool
 
@@ -254,12 +256,13 @@ class Engine:
                 if filters is None:
                     raise QueryError("The query has no words to search for.")
                 query, mode = wq.Every(), "filter"
-        run = self._run(searcher, query, req, sort, filters)
+        pairs = builder.proximity_pairs(parsed) if mode != "filter" else []
+        run = self._run(searcher, query, req, sort, filters, pairs)
         few = run.total == 0 or (run.total < FALLBACK_BELOW and builder.content_words(parsed) >= 3)
         if few and mode == "all":
             fallback = builder.any_words(parsed)
             if fallback is not None:
-                more = self._run(searcher, fallback, req, sort, filters)
+                more = self._run(searcher, fallback, req, sort, filters, pairs)
                 if more.total > run.total:
                     run, query, mode = more, fallback, "any"
         suggestion = None
@@ -277,7 +280,7 @@ class Engine:
             timed_out=run.timed_out,
         )
 
-    def _run(self, searcher, query, req: SearchRequest, sort: str, filters) -> _Run:
+    def _run(self, searcher, query, req: SearchRequest, sort: str, filters, pairs=()) -> _Run:
         sortedby = None
         if sort != "relevance":
             sortedby = [
@@ -288,10 +291,12 @@ class Engine:
             # Filters join the query at score 0: Whoosh's FilterCollector would bypass the
             # time limit (it only filters in its own collect loop).
             query = wq.And([query, wq.ConstantScoreQuery(filters, score=0.0)])
+        depth = req.page * req.per_page
+        rerank = sortedby is None and bool(pairs)
+        if rerank:
+            depth = max(depth, query_module.PROXIMITY_CANDIDATES)
         # optimize=False: every match must reach the DocnumCollector (exact totals, facets).
-        collector = searcher.collector(
-            limit=req.page * req.per_page, sortedby=sortedby, optimize=False
-        )
+        collector = searcher.collector(limit=depth, sortedby=sortedby, optimize=False)
         docs = DocnumCollector(collector)
         limited = TimeLimitCollector(docs, timelimit=QUERY_TIME_LIMIT_S, use_alarm=False)
         timed_out = False
@@ -299,7 +304,13 @@ class Engine:
             searcher.search_with_collector(query, limited)
         except TimeLimit:
             timed_out = True
-        return _Run(limited.results(), docs.docnums, timed_out)
+        top = [
+            (hit.docnum, hit.score if isinstance(hit.score, float) else None)
+            for hit in limited.results()
+        ]
+        if rerank:
+            top = proximity_rerank(searcher, top, pairs)
+        return _Run(top, docs.docnums, timed_out)
 
     def _facets(self, searcher) -> FacetIndex:
         return self._per_generation("facets", FacetIndex, searcher)
@@ -327,26 +338,26 @@ class Engine:
     @staticmethod
     def _page(searcher, run: _Run, query, req: SearchRequest) -> list[Hit]:
         start = (req.page - 1) * req.per_page
-        page = list(run.results[start : start + req.per_page])
-        stored = {hit.docnum: hit.fields() for hit in page}
+        page = run.top[start : start + req.per_page]
+        stored = {docnum: searcher.stored_fields(docnum) for docnum, _ in page}
         snippets: dict[int, str] = {}
         if query is not None and page:
             bodies = {d: f.get("body", "") for d, f in stored.items()}
             terms = highlight_terms(query, STOP_WORDS)
             snippets = page_snippets(searcher, list(stored), terms, bodies)
         hits = []
-        for hit in page:
-            fields = stored[hit.docnum]
+        for docnum, score in page:
+            fields = stored[docnum]
             hits.append(
                 Hit(
                     id=fields["id"],
                     title=fields.get("title", ""),
                     url=fields.get("url"),
                     date=fields.get("date"),
-                    snippet=snippets.get(hit.docnum) or lead_snippet(fields.get("body", "")),
+                    snippet=snippets.get(docnum) or lead_snippet(fields.get("body", "")),
                     people=split_tags(fields.get("people_tag")),
                     places=split_tags(fields.get("places_tag")),
-                    score=round(hit.score, 4) if isinstance(hit.score, float) else None,
+                    score=round(score, 4) if score is not None else None,
                 )
             )
         return hits
@@ -455,3 +466,51 @@ def _fold(text: str) -> str:
         base = unicodedata.normalize("NFD", ch)[0]
         out.append(base.lower() if len(base.lower()) == 1 else ch)
     return "".join(out)
+
+
+def proximity_rerank(
+    searcher, top: list[tuple[int, float | None]], pairs: list[tuple[str, str]]
+) -> list[tuple[int, float | None]]:
+    """Re-rank the best hits: adjacent query words close together in the body score more.
+
+    Reads the positions of the pair words for these documents only (postings skip_to),
+    so the cost does not grow with the size of the result set.
+    """
+    docs = sorted(d for d, _ in top)
+    positions: dict[str, dict[int, list[int]]] = {}
+    for term in {t for pair in pairs for t in pair}:
+        try:
+            m = searcher.postings("body", term)
+        except TermNotFound:
+            continue
+        found: dict[int, list[int]] = {}
+        for d in docs:
+            if not m.is_active():
+                break
+            if m.id() < d:
+                m.skip_to(d)
+            if m.is_active() and m.id() == d:
+                found[d] = m.value_as("positions")
+        positions[term] = found
+    idf = {t: searcher.idf("body", t) for t in positions}
+    out = []
+    for d, score in top:
+        bonus = 0.0
+        for a, b in pairs:
+            pa, pb = positions.get(a, {}).get(d), positions.get(b, {}).get(d)
+            if pa and pb and _within(pa, pb, query_module.PROXIMITY_WINDOW):
+                bonus += query_module.PROXIMITY_BOOST * (idf[a] + idf[b])
+        out.append((d, (score or 0.0) + bonus))
+    out.sort(key=lambda ds: -ds[1])
+    return out
+
+
+def _within(first: list[int], second: list[int], window: int) -> bool:
+    """Whether some position in ``second`` follows one in ``first`` by 1..window words."""
+    j = 0
+    for p in first:
+        while j < len(second) and second[j] <= p:
+            j += 1
+        if j < len(second) and second[j] - p <= window:
+            return True
+    return False

@@ -52,7 +52,12 @@ LONG_QUERY_WORDS = 4
 # the share of matched words scales the score (score * share ** COORD_POWER).
 ANY_MIN_SHARE = 0.5
 COORD_POWER = 1.0
+# Proximity: adjacent query words found within PROXIMITY_WINDOW words of each other, in
+# order, add PROXIMITY_BOOST * (idf(a) + idf(b)) to a top hit's score (a re-rank of the
+# best PROXIMITY_CANDIDATES, so it costs little).
 PROXIMITY_BOOST = 0.5
+PROXIMITY_WINDOW = 5
+PROXIMITY_CANDIDATES = 50
 
 
 def field_weight(field: str) -> float:
@@ -273,18 +278,6 @@ class QueryBuilder:
         optional = [q for g in stops for i in g if (q := self.item_query(i)) is not None]
         return required, optional, singles
 
-    def _proximity(self, singles: list[Item], boost: float) -> list[wq.Query]:
-        # Adjacent query words found close together in the text score a bonus.
-        out = []
-        for a, b in zip(singles, singles[1:], strict=False):
-            if a.field or b.field:
-                continue
-            for field, slop in (("body", 4), ("title", 2)):
-                ta, tb = self.tokens(field, a.text), self.tokens(field, b.text)
-                if len(ta) == 1 and len(tb) == 1:
-                    out.append(wq.Phrase(field, ta + tb, slop=slop, boost=boost))
-        return out
-
     def _exclude(self, main: wq.Query, parsed: ParsedQuery) -> wq.Query:
         neg = [q for i in parsed.excluded if (q := self.item_query(i)) is not None]
         if not neg:
@@ -306,9 +299,8 @@ class QueryBuilder:
                 return self._exclude(wq.Every(), parsed)
             return None
         main = required[0] if len(required) == 1 else wq.And(required)
-        bonus = optional + self._proximity(singles, PROXIMITY_BOOST)
-        if bonus:
-            main = wq.AndMaybe(main, wq.Or(bonus))
+        if optional:
+            main = wq.AndMaybe(main, wq.Or(optional))
         return self._exclude(main, parsed)
 
     def any_words(self, parsed: ParsedQuery) -> wq.Query | None:
@@ -321,10 +313,21 @@ class QueryBuilder:
             return None
         minmatch = max(1, min(len(required) - 1, math.ceil(len(required) * ANY_MIN_SHARE)))
         main: wq.Query = MinMatchOr(required, minmatch=minmatch, coord=COORD_POWER)
-        bonus = optional + self._proximity(singles, PROXIMITY_BOOST)
-        if bonus:
-            main = wq.AndMaybe(main, wq.Or(bonus))
+        if optional:
+            main = wq.AndMaybe(main, wq.Or(optional))
         return self._exclude(main, parsed)
+
+    def proximity_pairs(self, parsed: ParsedQuery) -> list[tuple[str, str]]:
+        """Body terms of adjacent query words, for the proximity re-rank of the top hits."""
+        _, _, singles = self._groups(parsed)
+        pairs = []
+        for a, b in zip(singles, singles[1:], strict=False):
+            if a.field or b.field:
+                continue
+            ta, tb = self.tokens("body", a.text), self.tokens("body", b.text)
+            if len(ta) == 1 and len(tb) == 1 and ta != tb:
+                pairs.append((ta[0], tb[0]))
+        return pairs
 
 
 def _spelling_field(schema, field: str) -> str:
