@@ -43,6 +43,8 @@ from search_api.suggest import NameIndex, Suggestion
 from search_api.suggest import suggest as complete
 
 SORTS = ("relevance", "newest", "oldest")
+# Fields whose word positions feed the proximity re-rank.
+PROXIMITY_FIELDS = ("body", "title")
 # Responses kept per process (keyed by generation and request).
 RESULT_CACHE_ENTRIES = 2048
 MAX_PER_PAGE = 100
@@ -471,35 +473,40 @@ def _fold(text: str) -> str:
 def proximity_rerank(
     searcher, top: list[tuple[int, float | None]], pairs: list[tuple[str, str]]
 ) -> list[tuple[int, float | None]]:
-    """Re-rank the best hits: adjacent query words close together in the body score more.
+    """Re-rank the best hits: adjacent query words close together score more.
 
-    Reads the positions of the pair words for these documents only (postings skip_to),
-    so the cost does not grow with the size of the result set.
+    Looks in the body and the title. Reads the positions of the pair words for these
+    documents only (postings skip_to), so the cost does not grow with the result set.
     """
     docs = sorted(d for d, _ in top)
-    positions: dict[str, dict[int, list[int]]] = {}
-    for term in {t for pair in pairs for t in pair}:
-        try:
-            m = searcher.postings("body", term)
-        except TermNotFound:
-            continue
-        found: dict[int, list[int]] = {}
-        for d in docs:
-            if not m.is_active():
-                break
-            if m.id() < d:
-                m.skip_to(d)
-            if m.is_active() and m.id() == d:
-                found[d] = m.value_as("positions")
-        positions[term] = found
-    idf = {t: searcher.idf("body", t) for t in positions}
+    terms = {t for pair in pairs for t in pair}
+    positions: dict[tuple[str, str], dict[int, list[int]]] = {}
+    for fname in PROXIMITY_FIELDS:
+        for term in terms:
+            try:
+                m = searcher.postings(fname, term)
+            except TermNotFound:
+                continue
+            found: dict[int, list[int]] = {}
+            for d in docs:
+                if not m.is_active():
+                    break
+                if m.id() < d:
+                    m.skip_to(d)
+                if m.is_active() and m.id() == d:
+                    found[d] = m.value_as("positions")
+            positions[(fname, term)] = found
+    idf = {key: searcher.idf(*key) for key in positions}
+    boost, window = query_module.PROXIMITY_BOOST, query_module.PROXIMITY_WINDOW
     out = []
     for d, score in top:
         bonus = 0.0
-        for a, b in pairs:
-            pa, pb = positions.get(a, {}).get(d), positions.get(b, {}).get(d)
-            if pa and pb and _within(pa, pb, query_module.PROXIMITY_WINDOW):
-                bonus += query_module.PROXIMITY_BOOST * (idf[a] + idf[b])
+        for fname in PROXIMITY_FIELDS:
+            for a, b in pairs:
+                ka, kb = (fname, a), (fname, b)
+                pa, pb = positions.get(ka, {}).get(d), positions.get(kb, {}).get(d)
+                if pa and pb and _within(pa, pb, window):
+                    bonus += boost * (idf[ka] + idf[kb])
         out.append((d, (score or 0.0) + bonus))
     out.sort(key=lambda ds: -ds[1])
     return out
