@@ -55,6 +55,9 @@ FACET_SIZE = 10
 # When requiring every word finds nothing, or fewer than this many for a query of three or
 # more words, the any-word fallback answers instead.
 FALLBACK_BELOW = 3
+# Words longer than this get no spelling suggestion (edit-distance search cost grows with
+# length, and nobody misspells a 40-letter word).
+MAX_SUGGEST_WORD_CHARS = 30
 # When a query finds fewer than this many, offer a did-you-mean.
 SUGGEST_BELOW = 3
 # BM25F parameters (tuned by bench/eval_ranking.py; see bench/RESULTS.md).
@@ -429,7 +432,9 @@ def suggest_query(searcher, builder: QueryBuilder, parsed: ParsedQuery, text: st
                 continue  # the word is in the index (maybe in another form): not misspelt
             words = builder.tokens("people", item.text)  # folded, unstemmed
             for word in words:
-                if len(word) < 3 or any(reader.doc_frequency(src, word) for _, src in sources):
+                if not 3 <= len(word) <= MAX_SUGGEST_WORD_CHARS or any(
+                    reader.doc_frequency(src, word) for _, src in sources
+                ):
                     continue
                 best = None
                 for _, src in sources:

@@ -285,8 +285,8 @@ class QueryBuilder:
         return wq.AndNot(main, neg[0] if len(neg) == 1 else wq.Or(neg))
 
     def content_words(self, parsed: ParsedQuery) -> int:
-        """How many required (non stop word) groups the query has."""
-        return sum(1 for g in parsed.groups if not all(self._is_stop(i) for i in g))
+        """How many required groups the query has (words the analyzer keeps, not stop words)."""
+        return len(self._groups(parsed)[0])
 
     def all_words(self, parsed: ParsedQuery) -> wq.Query | None:
         """Every content word (or OR group) required; stop words and proximity add score.

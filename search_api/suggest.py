@@ -68,7 +68,7 @@ def suggest(searcher, names: NameIndex, analyze, text: str, limit: int = 10) -> 
     Args:
         analyze: the body analyzer as a function text -> index terms (for the title query).
     """
-    prefix = fold(" ".join(text.split()))
+    prefix = " ".join(fold(text).split())
     if not prefix:
         return []
     out: list[Suggestion] = []

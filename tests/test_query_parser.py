@@ -1,0 +1,226 @@
+"""Property tests of the query parser: any text is a query or a QueryError, never a crash.
+
+``parse_query`` and ``QueryBuilder`` get random text (NUL bytes, quotes of every kind,
+unbalanced ones, operators, field prefixes, stars, control and combining characters); the
+Whoosh queries built from it run against a tiny real index; ``/search`` never answers 5xx.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from falcon.testing import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from whoosh import index as whoosh_index
+
+from indexer import store
+from indexer.build import build_index
+from indexer.settings import Settings
+from search_api.app import create_app
+from search_api.query import (
+    MAX_ITEMS,
+    MAX_QUERY_CHARS,
+    QUOTES,
+    ParsedQuery,
+    QueryBuilder,
+    QueryError,
+    parse_query,
+)
+from tests.fakes import KeywordExtractor
+
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+# Pieces that mean something to the parser, mixed with words the index holds.
+SYNTAX = [
+    *QUOTES,
+    "-",
+    "*",
+    ":",
+    " OR ",
+    " NOT ",
+    " AND ",
+    "|",
+    "||",
+    "&&",
+    "+",
+    "title:",
+    "people:",
+    "Person:",
+    "places:",
+    "body:",
+    "\x00",
+    "\t",
+    "\n",
+    "\u200b",
+    "\ufeff",
+    "\u0301",
+    "(",
+    ")",
+    "\\",
+    "ann",
+    "lee",
+    "russia",
+    "bangui",
+    "bridge",
+    "br",
+    "the",
+    "of",
+    " ",
+]
+syntax_text = st.lists(st.one_of(st.sampled_from(SYNTAX), st.text(max_size=6)), max_size=60).map(
+    "".join
+)
+any_text = st.one_of(st.text(max_size=MAX_QUERY_CHARS), syntax_text)
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("qp")
+    archive = root / "archive"
+    archive.mkdir()
+    records = [
+        {"id": "a1", "title": "Ann Lee visits Russia", "body": "Ann Lee arrived in Russia."},
+        {"id": "a2", "title": "The bridge", "body": "The bridge in Bangui opened today."},
+        {"id": "a3", "body": "Brief note about broad bread and brown bricks."},
+    ]
+    (archive / "e.jsonl").write_text("\n".join(json.dumps(r) for r in records), "utf-8")
+    build_index(archive, root / "index", extractor=KeywordExtractor())
+    return root / "index"
+
+
+@pytest.fixture(scope="module")
+def searcher(index_dir):
+    ix = whoosh_index.open_dir(str(store.current_generation(index_dir)))
+    with ix.searcher() as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def client(index_dir):
+    return TestClient(create_app(Settings(index_dir=index_dir)))
+
+
+def _parse(text: str) -> ParsedQuery | None:
+    try:
+        return parse_query(text)
+    except QueryError as exc:
+        assert str(exc)  # the message says what to change
+        return None
+
+
+@SETTINGS
+@given(any_text)
+def test_any_text_parses_or_raises_query_error_only(text):
+    parsed = _parse(text)
+    if parsed is not None:
+        for item in (*[i for g in parsed.groups for i in g], *parsed.excluded):
+            assert "\x00" not in item.text
+
+
+@SETTINGS
+@given(st.text(min_size=MAX_QUERY_CHARS + 1, max_size=MAX_QUERY_CHARS + 200))
+def test_too_long_text_always_raises(text):
+    with pytest.raises(QueryError, match="characters long"):
+        parse_query(text)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.sampled_from(["ann", '"the bridge"', "-x", "title:lee", "br*", "NOT y", "a OR b"]),
+        min_size=MAX_ITEMS + 1,
+        max_size=MAX_ITEMS + 40,
+    )
+)
+def test_more_than_max_items_raises(words):
+    text = " ".join(words)
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+    parsed = _parse(text)
+    if parsed is not None:  # cut to fit: then it must have at most MAX_ITEMS items
+        count = sum(len(g) for g in parsed.groups) + len(parsed.excluded)
+        assert count <= MAX_ITEMS
+
+
+def test_exactly_max_items_is_fine_and_one_more_raises():
+    parse_query(" ".join(["ann"] * MAX_ITEMS))
+    with pytest.raises(QueryError, match="words or phrases"):
+        parse_query(" ".join(["ann"] * (MAX_ITEMS + 1)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\x00",
+        "ann\x00lee",
+        '"',
+        '"unbalanced',
+        'a "b',
+        "“curly”",
+        "«»",
+        "-",
+        "--",
+        '-""',
+        "OR",
+        "OR OR OR",
+        "NOT",
+        "NOT NOT ann",
+        "ann OR",
+        "title:",
+        'title:""',
+        "people:*",
+        "*",
+        "a*",
+        "br*",
+        "***",
+        ":::",
+        "\u0301\u0301",
+        "\ufeff\u200b",
+    ],
+)
+def test_edge_cases_parse_and_run(text, searcher):
+    parsed = parse_query(text)
+    _run_all(QueryBuilder(searcher), searcher, parsed)
+
+
+def _run_all(builder: QueryBuilder, searcher, parsed: ParsedQuery) -> None:
+    builder.content_words(parsed)
+    builder.proximity_pairs(parsed)
+    for query in (builder.all_words(parsed), builder.any_words(parsed)):
+        if query is not None:
+            results = searcher.search(query, limit=5)
+            list(results)  # stored fields of the hits load too
+
+
+@SETTINGS
+@given(syntax_text)
+def test_built_queries_run_against_a_real_index(searcher, text):
+    parsed = _parse(text[:MAX_QUERY_CHARS])
+    if parsed is not None:
+        _run_all(QueryBuilder(searcher), searcher, parsed)
+
+
+@pytest.mark.parametrize("text", ["bridge ... !!! ???", "ann ; ; ;", '"" "" "" ""'])
+def test_punctuation_words_do_not_crash_the_any_word_search(client, text):
+    response = client.simulate_get("/search", params={"q": text})
+    assert response.status_code in (200, 400), response.status
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.one_of(syntax_text, st.text(max_size=200)))
+def test_search_endpoint_never_answers_5xx(client, searcher, text):
+    response = client.simulate_get("/search", params={"q": text})
+    assert response.status_code in (200, 400), (response.status, response.text[:300])
+    if response.status_code == 400:
+        assert set(response.json) == {"title", "description"}
