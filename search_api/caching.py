@@ -3,7 +3,9 @@
 ``GenerationCache`` is a Falcon middleware: for GET requests to cacheable paths it derives
 an ETag from the generation being served and the request's path and query, answers 304
 when the client already holds it (before any search runs), and sets the headers on the
-way out. A finished build changes the generation, so every ETag changes with it.
+way out. It also keeps the rendered bodies of recent answers (an LRU keyed by that ETag),
+so a repeated request skips routing, searching and serialising. A finished build changes
+the generation, so every ETag, and every cache key, changes with it.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import hashlib
 import falcon
 
 from indexer.store import IndexUnavailable
+from search_api.cache import LRUCache
 
 CACHEABLE_PREFIXES = ("/search", "/suggest", "/articles/", "/quotes")
 MAX_AGE_S = 30
+BODY_CACHE_ENTRIES = 2048
 
 
 def _cacheable(path: str) -> bool:
@@ -25,8 +29,9 @@ def _cacheable(path: str) -> bool:
 class GenerationCache:
     """Conditional GETs and cache headers for results that only change with a build."""
 
-    def __init__(self, engine):
+    def __init__(self, engine, body_cache_entries: int = BODY_CACHE_ENTRIES):
         self.engine = engine
+        self.bodies = LRUCache(body_cache_entries)
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         if req.method not in ("GET", "HEAD") or not _cacheable(req.path):
@@ -43,6 +48,14 @@ class GenerationCache:
             resp.etag = etag
             resp.cache_control = [f"public, max-age={MAX_AGE_S}"]
             resp.complete = True
+            return
+        cached = self.bodies.get(etag)
+        if cached is not None and req.method == "GET":
+            data, headers = cached
+            resp.data = data
+            resp.set_headers(headers)
+            req.context.from_cache = True
+            resp.complete = True
 
     def process_response(self, req, resp, resource, req_succeeded: bool) -> None:
         etag = getattr(req.context, "etag", None)
@@ -51,3 +64,8 @@ class GenerationCache:
         resp.etag = etag
         if not resp.get_header("Cache-Control"):
             resp.cache_control = [f"public, max-age={MAX_AGE_S}"]
+        if req.method == "GET" and not getattr(req.context, "from_cache", False):
+            data = resp.render_body()
+            if data is not None:
+                resp.data = data  # rendered once, here, for the cache and the client
+                self.bodies.put(etag, (data, resp.headers))
