@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install index run test lint format eval-entities eval-html eval-ranking mixed-archive fuzz clean
+.PHONY: install index run test lint format eval-entities eval-html eval-ranking mixed-archive fuzz bench clean
 
 install: $(STAMP)
 
@@ -43,6 +43,9 @@ eval-ranking: install
 
 mixed-archive: install
 	$(PY) bench/mixed_archive.py
+
+bench: install
+	$(PY) bench/perf.py
 
 fuzz: install
 	FUZZ_EXAMPLES=20000 $(PY) -m pytest -q -s tests/test_fuzz_api.py
