@@ -8,20 +8,15 @@ documents are served once the build finishes. A child build SIGKILLed inside
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -30,68 +25,9 @@ from indexer import store
 from indexer.build import build_index
 from tests.conftest import REPO
 from tests.fakes import KeywordExtractor, story
+from tests.servers import get, gunicorn
 
 CLIENT_THREADS = 4
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(url: str, timeout_s: float = 10) -> tuple[int, bytes]:
-    """Status and body of a GET (HTTP errors are answers too)."""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout_s) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as err:
-        return err.code, err.read()
-
-
-@contextlib.contextmanager
-def gunicorn(index_dir: Path, workers: int = 2) -> Iterator[tuple[str, int]]:
-    """Real gunicorn over ``index_dir`` with the project's config; yields (base URL, port)."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "search_api.wsgi:app",
-            "-c",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--access-logfile",
-            "/dev/null",
-        ],
-        cwd=REPO,
-        env={**os.environ, "SEARCH_INDEX_DIR": str(index_dir)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                get(base + "/health", timeout_s=2)
-                break
-            except OSError:
-                assert proc.poll() is None, "gunicorn exited"
-                assert time.monotonic() < deadline, "gunicorn did not come up"
-                time.sleep(0.1)
-        yield base, port
-        assert proc.poll() is None, "gunicorn died while serving"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
 
 
 def _write_archive(root: Path, files: int, tag: str) -> None:

@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from indexer.build import build_index
-from tests.conftest import REPO
 from tests.fakes import KeywordExtractor, story
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.servers import gunicorn
 
 
 def _get(url: str) -> tuple[int, dict]:
@@ -42,37 +30,8 @@ def server(tmp_path):
     )
     index_dir = tmp_path / "index"
     build_index(archive, index_dir, extractor=KeywordExtractor())
-    port = _free_port()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    proc = subprocess.Popen(
-        [
-            str(gunicorn),
-            "search_api.wsgi:app",
-            "-c",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ],
-        cwd=REPO,
-        env={**os.environ, "SEARCH_INDEX_DIR": str(index_dir)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            _get(base + "/health")
-            break
-        except OSError:
-            assert proc.poll() is None, "gunicorn exited"
-            assert time.monotonic() < deadline, "gunicorn did not come up"
-            time.sleep(0.1)
-    yield base, archive, index_dir
-    proc.terminate()
-    proc.wait(10)
+    with gunicorn(index_dir) as (base, _):
+        yield base, archive, index_dir
 
 
 def test_gunicorn_serves_search_and_articles_and_picks_up_a_new_build(server):

@@ -21,7 +21,7 @@ from indexer.settings import Settings
 from search_api.app import create_app
 from tests.conftest import REPO
 from tests.fakes import KeywordExtractor
-from tests.test_concurrency import get, gunicorn
+from tests.servers import get, gunicorn
 
 XSS = "<script>alert(1)</script>"
 ATTR = '" onmouseover="x'
