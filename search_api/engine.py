@@ -244,6 +244,8 @@ class Engine:
         builder = QueryBuilder(searcher)
         filters = _filters(req)
         sort = req.sort
+        # Counted once: it builds every item's query (prefix expansion reads the lexicon).
+        content_words = builder.content_words(parsed) if not parsed.is_empty else 0
         if parsed.is_empty:
             if filters is None:
                 raise QueryError("Give a query (q) or at least one filter.")
@@ -251,7 +253,7 @@ class Engine:
             mode = "filter"
             if sort == "relevance":
                 sort = "newest"
-        elif builder.content_words(parsed) >= LONG_QUERY_WORDS and not parsed_has_or(parsed):
+        elif content_words >= LONG_QUERY_WORDS and not parsed_has_or(parsed):
             # A long query (a reader's question, a pasted headline): ranked any-word.
             query, mode = builder.any_words(parsed), "any"
         else:
@@ -263,7 +265,7 @@ class Engine:
                 query, mode = wq.Every(), "filter"
         pairs = builder.proximity_pairs(parsed) if mode != "filter" else []
         run = self._run(searcher, query, req, sort, filters, pairs)
-        few = run.total == 0 or (run.total < FALLBACK_BELOW and builder.content_words(parsed) >= 3)
+        few = run.total == 0 or (run.total < FALLBACK_BELOW and content_words >= 3)
         if few and mode == "all":
             fallback = builder.any_words(parsed)
             if fallback is not None:
