@@ -44,6 +44,9 @@ __all__ = [
     "Entities",
     "EntityExtractor",
     "Mention",
+    "PARAGRAPH_BREAK",
+    "clean_person",
+    "link_name",
     "canonical_place",
     "split_article",
 ]
@@ -106,7 +109,7 @@ class Segment:
 # --- 1. splitting --------------------------------------------------------------------
 
 # A new paragraph: a blank line, or (wire copy) a line break followed by indentation.
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]+\S)")
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]+\S)")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 # "BUENOS AIRES, March 3 - ", "ROCKFORD, Ill., March 3 - ", "MOSCOW (AP) — ", "LONDON - ".
 _DATELINE = re.compile(
@@ -158,7 +161,7 @@ def split_article(title: str, body: str) -> list[Segment]:
         places = tuple(dict.fromkeys(name for name in names if name))
         segments.append(Segment(_join_lines(match.group(0)), caps=True, dateline_places=places))
         body = body[match.end() :]
-    for paragraph in _PARAGRAPH_BREAK.split(body):
+    for paragraph in PARAGRAPH_BREAK.split(body):
         text = _join_lines(paragraph)
         if text:
             segments.append(Segment(text, caps=_is_caps(text)))
@@ -505,7 +508,7 @@ def _is_company(name: str, texts: Sequence[str], org_spans: Sequence[str]) -> bo
     return any(pattern.search(text) for text in texts)
 
 
-def _link(tokens: tuple[str, ...], full_names: list[tuple[str, ...]]) -> tuple[str, ...]:
+def link_name(tokens: tuple[str, ...], full_names: list[tuple[str, ...]]) -> tuple[str, ...]:
     """The article's full name this mention refers to, or the mention itself.
 
     A mention is the same person as a longer name that ends with it ("Putin", "Maxime
@@ -570,7 +573,7 @@ def _resolve(
         if raw.bracketed:
             continue
         if tokens is not None and (raw.kind == "person" or source == "link"):
-            name = _link(tokens, full_names)
+            name = link_name(tokens, full_names)
             display = " ".join(name)
             key = _fold(display)
             if raw.headline and _fold(name[-1]) not in body_words:
