@@ -29,8 +29,8 @@ from whoosh import index as whoosh_index
 from indexer import store
 from indexer.archive import ArchiveFile, Rejected, read_archive_file, walk_archive
 from indexer.documents import Article, RawArticle
-from indexer.prepare import add_entities, clean_article
-from indexer.schema import SCHEMA_VERSION, TAG_SEPARATOR, build_schema
+from indexer.prepare import add_entities, add_quotes, clean_article
+from indexer.schema import SCHEMA_VERSION, TAG_SEPARATOR, build_quote_schema, build_schema
 
 # Articles per NER task sent to a worker: big enough for nlp.pipe, small enough to balance.
 NER_BATCH = 64
@@ -50,6 +50,7 @@ class BuildReport:
     problems: list[tuple[str, str]] = field(default_factory=list)
     articles_written: int = 0
     documents: int = 0
+    quotes: int = 0
     elapsed_s: float = 0.0
     full_rebuild: bool = False
     generation: str | None = None
@@ -59,7 +60,8 @@ class BuildReport:
         kind = "full build" if self.full_rebuild else "incremental build"
         lines = [
             f"Build finished in {self.elapsed_s:.1f} s ({kind}): "
-            f"{self.documents} articles in the index, {self.articles_written} written.",
+            f"{self.documents} articles in the index, {self.articles_written} written; "
+            f"{self.quotes} quotations.",
             f"  indexed    {len(self.indexed):>7} files",
             f"  updated    {len(self.updated):>7} files",
             f"  unchanged  {len(self.unchanged):>7} files",
@@ -120,7 +122,7 @@ def _clean_file(args: tuple[Path, ArchiveFile, object]) -> _CleanedFile:
 
 
 def _extract_batch(pairs: list[tuple[RawArticle, Article]]) -> list[Article]:
-    return add_entities(pairs, _worker_extractor)
+    return add_quotes(add_entities(pairs, _worker_extractor))
 
 
 # --- main side ---------------------------------------------------------------------------
@@ -139,11 +141,32 @@ def _document(article: Article, content_hash: str) -> dict:
         "author": article.author or "",
         "source": article.source,
         "content_hash": content_hash,
+        "quotes": [[q.start, q.end, q.text, q.speaker] for q in article.quotes],
     }
     if article.date is not None:
         doc["date"] = article.date
         doc["year"] = article.date.year
     return doc
+
+
+def _quote_documents(article: Article) -> Iterator[dict]:
+    """The quotation index records of one article."""
+    for number, quote in enumerate(article.quotes, 1):
+        doc = {
+            "id": f"{article.id}#q{number}",
+            "article_id": article.id,
+            "source": article.source,
+            "body": quote.text,
+            "people": quote.speaker or "",
+            "title": article.title,
+            "speaker": quote.speaker,
+            "kind": quote.kind,
+            "url": article.url,
+            "position": quote.start,
+        }
+        if article.date is not None:
+            doc["date"] = article.date
+        yield doc
 
 
 def _rounds(items: Sequence, size: int) -> Iterator[Sequence]:
@@ -208,17 +231,22 @@ def build_index(
         report.deleted = sorted(p for p in old if p not in found)
 
         if not todo and not report.deleted and current is not None and manifest is not None:
-            report.documents = store.read_meta(current).documents
+            meta_now = store.read_meta(current)
+            report.documents, report.quotes = meta_now.documents, meta_now.quotes
             report.generation = current.name
             report.elapsed_s = time.monotonic() - started
             return report
 
         tmp = store.new_generation_dir(index_dir, clock())
+        quotes_dir = tmp / store.QUOTES_DIR
         if manifest is not None:
             store.copy_generation(current, tmp)
             ix = whoosh_index.open_dir(str(tmp))
+            qx = whoosh_index.open_dir(str(quotes_dir))
         else:
             ix = whoosh_index.create_in(str(tmp), build_schema())
+            quotes_dir.mkdir()
+            qx = whoosh_index.create_in(str(quotes_dir), build_quote_schema())
         new_manifest = {p: old[p] for p in report.unchanged}
         taken = {aid: p for p in report.unchanged for aid in old[p]["ids"]}
 
@@ -226,12 +254,15 @@ def build_index(
         # (BytesIO over the mmap) for every searcher; with one searcher per server thread
         # that cost ~80 MB per thread on Reuters. Separate files are read in place.
         writer = ix.writer(limitmb=256, compound=False)
+        quote_writer = qx.writer(limitmb=64, compound=False)
         try:
             for path in report.deleted:
                 writer.delete_by_term("source", path)
+                quote_writer.delete_by_term("source", path)
             for file in todo:
                 if file.path in old:
                     writer.delete_by_term("source", file.path)
+                    quote_writer.delete_by_term("source", file.path)
             for cleaned in _process(archive_dir, todo, rules, extractor, workers, progress):
                 path = cleaned.file.path
                 report.problems += [(path, p) for p in cleaned.problems]
@@ -247,35 +278,46 @@ def build_index(
                         continue
                     taken[article.id] = path
                     writer.add_document(**_document(article, cleaned.file.content_hash))
+                    for doc in _quote_documents(article):
+                        quote_writer.add_document(**doc)
                     ids.append(article.id)
                 report.articles_written += len(ids)
                 new_manifest[path] = {"hash": cleaned.file.content_hash, "ids": ids}
                 (report.updated if path in old else report.indexed).append(path)
         except BaseException:
             writer.cancel()
+            quote_writer.cancel()
             raise
         if manifest is not None and not (report.indexed or report.updated or report.deleted):
             # Only files that were rejected again: the current generation stays as it is.
             writer.cancel()
+            quote_writer.cancel()
             ix.close()
+            qx.close()
             store.discard_generation(tmp)
-            report.documents = store.read_meta(current).documents
+            meta_now = store.read_meta(current)
+            report.documents, report.quotes = meta_now.documents, meta_now.quotes
             report.generation = current.name
             report.rejected.sort(key=lambda r: r.path)
             report.elapsed_s = time.monotonic() - started
             return report
         writer.commit()
+        quote_writer.commit()
         documents = ix.doc_count()
+        quotations = qx.doc_count()
         ix.close()
+        qx.close()
 
         meta = {
             "schema_version": SCHEMA_VERSION,
             "built_at": clock().replace(microsecond=0).isoformat(),
             "documents": documents,
+            "quotes": quotations,
         }
         final = store.publish_generation(index_dir, tmp, meta, new_manifest)
         store.collect_garbage(index_dir)
         report.documents = documents
+        report.quotes = quotations
         report.generation = final.name
         report.rejected.sort(key=lambda r: r.path)
         report.elapsed_s = time.monotonic() - started
@@ -325,7 +367,7 @@ def _process(
             if pool:
                 tagged = [a for batch in pool.imap(_extract_batch, batches) for a in batch]
             else:
-                tagged = add_entities(pairs, extractor)
+                tagged = add_quotes(add_entities(pairs, extractor))
             it = iter(tagged)
             for c in cleaned:
                 yield _FileArticles(c.file, [next(it) for _ in c.pairs], c.problems, c.rejected)

@@ -112,6 +112,7 @@ def _stats(args) -> int:
     print(f"schema version: {meta.schema_version}")
     print(f"built at:       {meta.built_at}")
     print(f"articles:       {meta.documents}")
+    print(f"quotations:     {meta.quotes}")
     print(f"archive files:  {len(manifest)}")
     if years:
         print(f"years:          {min(years)}-{max(years)}")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from indexer.quotes import Quote
+
 
 @dataclass(frozen=True)
 class RawArticle:
@@ -38,7 +40,7 @@ class RawArticle:
 
 @dataclass(frozen=True)
 class Article:
-    """One clean article, ready for the index."""
+    """One clean article, ready for the index (``quotes``: its attributed quotations)."""
 
     id: str
     source: str
@@ -49,3 +51,4 @@ class Article:
     author: str | None = None
     people: tuple[str, ...] = field(default_factory=tuple)
     places: tuple[str, ...] = field(default_factory=tuple)
+    quotes: tuple[Quote, ...] = field(default_factory=tuple)

@@ -6,7 +6,9 @@ Parts:
     ``parse_date(text)``: ISO 8601 (and a few lenient forms) -> naive UTC ``datetime``;
     ``fallback_title(body)``: a title from the first sentence, for records without one;
     ``add_entities(pairs, extractor)``: fill people and places the archive did not give,
-    one ``nlp.pipe`` batch for many articles.
+    one ``nlp.pipe`` batch for many articles;
+    ``add_quotes(articles)``: find each article's quotations and their speakers (after
+    ``add_entities``: speakers resolve to the article's people).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from datetime import UTC, datetime
 
 from indexer.clean import clean_html, normalize_text
 from indexer.documents import Article, RawArticle
+from indexer.quotes import find_quotes
 
 _DATE_PREFIX = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)")
@@ -128,3 +131,8 @@ def add_entities(pairs: Sequence[tuple[RawArticle, Article]], extractor) -> list
             )
         out.append(art)
     return out
+
+
+def add_quotes(articles: Sequence[Article]) -> list[Article]:
+    """The articles with their quotations found and attributed."""
+    return [replace(art, quotes=tuple(find_quotes(art.body, art.people))) for art in articles]

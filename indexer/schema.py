@@ -5,9 +5,10 @@ Parts:
     ``news_analyzer()``: the analyzer for indexing *and* querying (tokenise, fold
     apostrophes, lowercase, fold accents, stem English; positions kept, no stop words
     removed, so phrases match word for word);
-    ``build_schema()``: the Whoosh schema; ``SCHEMA_VERSION``: bump it whenever the schema or
-    an analyzer stage changes (Whoosh pickles analyzers into the index, and the API refuses
-    an index of another version).
+    ``build_schema()``: the Whoosh schema of articles; ``build_quote_schema()``: the one of
+    quotations (a second index, ``quotes/`` inside each generation); ``SCHEMA_VERSION``:
+    bump it whenever a schema or an analyzer stage changes (Whoosh pickles analyzers into
+    the index, and the API refuses an index of another version).
 
 Analyzer classes live at module level because pickle stores their import path.
 """
@@ -26,7 +27,7 @@ from whoosh.analysis import (
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Dotted abbreviations ("U.S.", "U.K.") are one token; otherwise words with inner
 # apostrophes of any style ("Kremlin’s", "don't") stay whole for ApostropheFilter.
@@ -102,4 +103,31 @@ def build_schema() -> Schema:
         author=TEXT(analyzer=names, stored=True),
         source=ID(stored=True),
         content_hash=STORED(),
+        # [[start, end, text, speaker], ...]: where the body's quotations are (for /search).
+        quotes=STORED(),
+    )
+
+
+def build_quote_schema() -> Schema:
+    """The Whoosh schema of the quotation index: one record per quotation.
+
+    The field names follow the article schema on purpose, so that the one query builder
+    and the one snippet maker serve both: ``body`` holds the quoted words (the shared
+    analyzer: a phrase finds them), ``people`` the words of the speaker's name (any word
+    matches: ``speaker=putin``), ``title`` the article's title.
+    """
+    text = news_analyzer()
+    names = name_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        article_id=ID(stored=True),
+        source=ID(stored=True),
+        body=TEXT(analyzer=text, stored=True, chars=True, spelling=True),
+        people=TEXT(analyzer=names),
+        title=TEXT(analyzer=text, stored=True),
+        speaker=STORED(),
+        kind=ID(stored=True),
+        date=DATETIME(stored=True, sortable=True),
+        url=STORED(),
+        position=NUMERIC(int, stored=True, sortable=True),
     )

@@ -4,6 +4,7 @@ Layout of the index folder (``SEARCH_INDEX_DIR``)::
 
     current -> gen-20261127T093000-1234   a symlink, switched atomically (os.replace)
     gen-.../                              one complete Whoosh index + meta.json + manifest.json
+    gen-.../quotes/                       the generation's quotation index (Whoosh)
     gen-....tmp/                          a build in progress (or one that was killed)
     build.lock                            held (flock) by the one running build
 
@@ -29,6 +30,7 @@ META_FILE = "meta.json"
 MANIFEST_FILE = "manifest.json"
 GEN_PREFIX = "gen-"
 TMP_SUFFIX = ".tmp"
+QUOTES_DIR = "quotes"
 
 
 class IndexUnavailable(Exception):
@@ -47,6 +49,7 @@ class IndexMeta:
     built_at: str
     documents: int
     generation: str
+    quotes: int = 0
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -73,6 +76,7 @@ def read_meta(gen_dir: Path) -> IndexMeta:
             built_at=str(data["built_at"]),
             documents=int(data["documents"]),
             generation=Path(gen_dir).name,
+            quotes=int(data.get("quotes", 0)),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise IndexUnavailable(f"index metadata in {gen_dir} is unreadable: {exc}") from exc
@@ -111,6 +115,10 @@ def copy_generation(src: Path, dst: Path) -> None:
     generation can share the unchanged segment files of the old one.
     """
     for entry in os.scandir(src):
+        if entry.is_dir(follow_symlinks=False):
+            (Path(dst) / entry.name).mkdir()
+            copy_generation(Path(entry.path), Path(dst) / entry.name)
+            continue
         if not entry.is_file() or entry.name.endswith(".lock"):
             continue
         target = Path(dst) / entry.name
