@@ -18,6 +18,7 @@ from search_api.resources.articles import ArticleResource
 from search_api.resources.health import HealthResource
 from search_api.resources.opensearch import OpenSearchResource
 from search_api.resources.pages import SearchPageResource
+from search_api.resources.quotes import QuotesResource
 from search_api.resources.search import SearchResource
 from search_api.resources.static import StaticResource
 from search_api.resources.suggest import SuggestResource
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_route("/health", HealthResource(engine))
     app.add_route("/search", SearchResource(engine))
     app.add_route("/suggest", SuggestResource(engine))
+    app.add_route("/quotes", QuotesResource(engine))
     app.add_route("/widget.js", StaticResource("widget.js"))
     app.add_route("/widget.css", StaticResource("widget.css"))
     app.add_route("/static/{name}", StaticResource())

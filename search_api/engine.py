@@ -5,8 +5,10 @@ Knows nothing of HTTP. Parts:
     thread-safe), reused across requests and reopened when a build switches ``current``;
     ``Engine.search``: ranked search (all words, then the any-word fallback for long
     queries), filters, facets, sorting, pages, snippets and did-you-mean;
-    ``SearchRequest``/``SearchResponse``/``Hit``, ``ArticleRecord``, ``HealthInfo``: what goes
-    in and comes out.
+    ``Engine.quotes``: quotation search (the quotation index of the same generation): by
+    words or phrase, by speaker, best first or in date order ("where it first appeared");
+    ``SearchRequest``/``SearchResponse``/``Hit``, ``QuoteRequest``/``QuoteResponse``/
+    ``QuoteHit``, ``ArticleRecord``, ``HealthInfo``: what goes in and comes out.
 """
 
 from __future__ import annotations
@@ -38,11 +40,19 @@ from search_api.query import (
     QueryError,
     parse_query,
 )
-from search_api.snippets import highlight_terms, lead_snippet, page_snippets
+from search_api.snippets import (
+    QUOTE_SNIPPET_CHARS,
+    Snippet,
+    highlight_terms,
+    lead_snippet,
+    page_snippets,
+)
 from search_api.suggest import NameIndex, Suggestion
 from search_api.suggest import suggest as complete
 
 SORTS = ("relevance", "newest", "oldest")
+# Fields of the quotation index searched when the query names none: the quoted words.
+QUOTE_FIELDS = ("body",)
 # Fields whose word positions feed the proximity re-rank.
 PROXIMITY_FIELDS = ("body", "title")
 # Responses kept per process (keyed by generation and request).
@@ -92,6 +102,46 @@ class Hit:
     people: list[str]
     places: list[str]
     score: float | None
+    quote: dict | None = None  # {"text", "speaker"} when the snippet's match is a quotation
+
+
+@dataclass(frozen=True)
+class QuoteRequest:
+    """One quotation search, as the API received it."""
+
+    q: str = ""
+    speaker: str = ""
+    page: int = 1
+    per_page: int = 10
+    sort: str = "relevance"
+
+
+@dataclass(frozen=True)
+class QuoteHit:
+    """One quotation found."""
+
+    text: str
+    speaker: str | None
+    article_id: str
+    title: str
+    date: datetime | None
+    url: str | None
+    snippet: str
+    score: float | None
+
+
+@dataclass(frozen=True)
+class QuoteResponse:
+    """A page of quotations."""
+
+    query: str
+    speaker: str
+    total: int
+    page: int
+    per_page: int
+    sort: str
+    results: list[QuoteHit]
+    timed_out: bool = False
 
 
 @dataclass(frozen=True)
@@ -156,6 +206,7 @@ class _Opened:
     generation: Path
     meta: store.IndexMeta
     searcher: Searcher
+    quote_searcher: Searcher
 
 
 class Engine:
@@ -184,14 +235,18 @@ class Engine:
                 f"reads version {SCHEMA_VERSION}: rebuild it with `python -m indexer build`"
             )
         searcher = self._open_searcher(gen)
+        quote_searcher = self._open_searcher(gen / store.QUOTES_DIR)
         if opened is not None:
             opened.searcher.close()
-        self._local.opened = _Opened(gen, meta, searcher)
+            opened.quote_searcher.close()
+        self._local.opened = _Opened(gen, meta, searcher, quote_searcher)
         return self._local.opened
 
     @staticmethod
     def _open_searcher(gen: Path) -> Searcher:
         weighting = scoring.BM25F(B=BM25_B, K1=BM25_K1, title_B=TITLE_B)
+        if not gen.is_dir():
+            raise store.IndexUnavailable(f"the index in {gen} is incomplete: rebuild it")
         try:
             return whoosh_index.open_dir(str(gen)).searcher(weighting=weighting)
         except FileNotFoundError:
@@ -347,7 +402,7 @@ class Engine:
         start = (req.page - 1) * req.per_page
         page = run.top[start : start + req.per_page]
         stored = {docnum: searcher.stored_fields(docnum) for docnum, _ in page}
-        snippets: dict[int, str] = {}
+        snippets: dict[int, Snippet] = {}
         if query is not None and page:
             bodies = {d: f.get("body", "") for d, f in stored.items()}
             terms = highlight_terms(query, STOP_WORDS)
@@ -355,19 +410,138 @@ class Engine:
         hits = []
         for docnum, score in page:
             fields = stored[docnum]
+            snippet = snippets.get(docnum)
             hits.append(
                 Hit(
                     id=fields["id"],
                     title=fields.get("title", ""),
                     url=fields.get("url"),
                     date=fields.get("date"),
-                    snippet=snippets.get(docnum) or lead_snippet(fields.get("body", "")),
+                    snippet=snippet.html if snippet else lead_snippet(fields.get("body", "")),
                     people=split_tags(fields.get("people_tag")),
                     places=split_tags(fields.get("places_tag")),
                     score=round(score, 4) if score is not None else None,
+                    quote=_quote_at(fields.get("quotes"), snippet),
                 )
             )
         return hits
+
+    def quotes(self, req: QuoteRequest) -> QuoteResponse:
+        """Search the quotations.
+
+        Raises:
+            QueryError: the request cannot be answered (the message says why).
+            IndexUnavailable: no index can be opened.
+        """
+        if req.sort not in SORTS:
+            raise QueryError(f"Unknown sort {req.sort!r}; use one of: {', '.join(SORTS)}.")
+        if req.page * req.per_page > MAX_RESULT_DEPTH:
+            raise QueryError(
+                f"Results can be paged up to {MAX_RESULT_DEPTH} deep (page * per_page); "
+                "narrow the search instead."
+            )
+        opened = self._open()
+        key = ("quotes", opened.generation, " ".join(req.q.split()), *astuple(req)[1:])
+        cached = self._results.get(key)
+        if cached is not None:
+            return replace(cached, query=req.q)
+        response = self._quotes(opened.quote_searcher, req)
+        if not response.timed_out:
+            self._results.put(key, response)
+        return response
+
+    def _quotes(self, searcher, req: QuoteRequest) -> QuoteResponse:
+        parsed = parse_query(req.q)
+        builder = QueryBuilder(searcher, fields=QUOTE_FIELDS)
+        speaker = None
+        if req.speaker.strip():
+            words = builder.tokens("people", req.speaker)
+            if not words:
+                raise QueryError("The speaker has no words to search for.")
+            # Every word given must be a word of the speaker's name ("putin", "Vladimir
+            # Putin"); the filter adds no score.
+            speaker = wq.And([wq.Term("people", w) for w in words])
+        sort = req.sort
+        query = None if parsed.is_empty else builder.all_words(parsed)
+        if query is None:
+            if not parsed.is_empty and speaker is None:
+                raise QueryError("The query has no words to search for.")
+            if speaker is None:
+                raise QueryError("Give a query (q) or a speaker.")
+            query = wq.Every()
+            if sort == "relevance":
+                sort = "newest"
+        run = self._run_quotes(searcher, query, speaker, req, sort)
+        if run.total == 0 and not parsed.is_empty:
+            fallback = builder.any_words(parsed)
+            if fallback is not None:
+                run, query = self._run_quotes(searcher, fallback, speaker, req, sort), fallback
+        start = (req.page - 1) * req.per_page
+        page = run.top[start : start + req.per_page]
+        stored = {docnum: searcher.stored_fields(docnum) for docnum, _ in page}
+        snippets: dict[int, Snippet] = {}
+        if not parsed.is_empty and page:
+            texts = {d: f.get("body", "") for d, f in stored.items()}
+            terms = highlight_terms(query, STOP_WORDS)
+            snippets = page_snippets(
+                searcher, list(stored), terms, texts, whole_below=QUOTE_SNIPPET_CHARS
+            )
+        results = []
+        for docnum, score in page:
+            fields = stored[docnum]
+            snippet = snippets.get(docnum)
+            results.append(
+                QuoteHit(
+                    text=fields.get("body", ""),
+                    speaker=fields.get("speaker"),
+                    article_id=fields.get("article_id", ""),
+                    title=fields.get("title", ""),
+                    date=fields.get("date"),
+                    url=fields.get("url"),
+                    snippet=snippet.html
+                    if snippet
+                    else lead_snippet(fields.get("body", ""), QUOTE_SNIPPET_CHARS),
+                    score=round(score, 4) if score is not None else None,
+                )
+            )
+        return QuoteResponse(
+            query=req.q,
+            speaker=req.speaker,
+            total=run.total,
+            page=req.page,
+            per_page=req.per_page,
+            sort=sort,
+            results=results,
+            timed_out=run.timed_out,
+        )
+
+    @staticmethod
+    def _run_quotes(searcher, query, speaker, req: QuoteRequest, sort: str) -> _Run:
+        if speaker is not None:
+            query = wq.And([query, wq.ConstantScoreQuery(speaker, score=0.0)])
+        sortedby = None
+        if sort != "relevance":
+            # Date order; within one article, the order of the text.
+            newest = sort == "newest"
+            sortedby = [
+                sorting.FieldFacet("date", reverse=newest),
+                sorting.FieldFacet("position"),
+            ]
+        collector = searcher.collector(
+            limit=req.page * req.per_page, sortedby=sortedby, optimize=False
+        )
+        docs = DocnumCollector(collector)
+        limited = TimeLimitCollector(docs, timelimit=QUERY_TIME_LIMIT_S, use_alarm=False)
+        timed_out = False
+        try:
+            searcher.search_with_collector(query, limited)
+        except TimeLimit:
+            timed_out = True
+        top = [
+            (hit.docnum, hit.score if isinstance(hit.score, float) else None)
+            for hit in limited.results()
+        ]
+        return _Run(top, docs.docnums, timed_out)
 
     def generation(self) -> str:
         """The name of the generation being served (changes with every finished build)."""
@@ -390,6 +564,16 @@ class Engine:
             places=split_tags(fields.get("places_tag")),
             source=fields.get("source", ""),
         )
+
+
+def _quote_at(quotes, snippet: Snippet | None) -> dict | None:
+    """The quotation holding every marked word of the snippet, if there is one."""
+    if not quotes or snippet is None or snippet.end <= snippet.start:
+        return None
+    for start, end, text, speaker in quotes:
+        if start <= snippet.start and snippet.end <= end:
+            return {"text": text, "speaker": speaker}
+    return None
 
 
 def parsed_has_or(parsed: ParsedQuery) -> bool:

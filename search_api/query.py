@@ -206,9 +206,10 @@ def parse_query(text: str) -> ParsedQuery:
 class QueryBuilder:
     """Builds Whoosh queries for one searcher (its schema and vocabulary)."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, fields: tuple[str, ...] = SEARCH_FIELDS):
         self.searcher = searcher
         self.schema = searcher.schema
+        self.fields = fields
 
     def tokens(self, field: str, text: str) -> list[str]:
         """The index terms the field's own analyzer makes of ``text``."""
@@ -248,7 +249,9 @@ class QueryBuilder:
 
     def item_query(self, item: Item) -> wq.Query | None:
         """The query for one item over its field, or over every search field."""
-        fields = (item.field,) if item.field else SEARCH_FIELDS
+        if item.field and item.field not in self.schema.names():
+            raise QueryError(f"'{item.field}:' cannot be searched here.")
+        fields = (item.field,) if item.field else self.fields
         parts = [q for f in fields if (q := self._field_query(f, item)) is not None]
         if not parts:
             return None

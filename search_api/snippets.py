@@ -3,9 +3,9 @@
 Parts:
     ``highlight_terms(query)``: the body terms of a query worth marking (not the excluded
     ones; stop words only inside phrases);
-    ``page_snippets(searcher, docnums, terms, bodies)``: one snippet per document of the
+    ``page_snippets(searcher, docnums, terms, bodies)``: one ``Snippet`` per document of the
     page, from the character offsets stored with the body: no hit is re-analysed and no
-    second search runs;
+    second search runs; it says where its matched words are (for "said in a quotation");
     ``MarkFormatter``: escapes the text, wraps matches in ``<mark>`` (a run of matched words
     separated only by spaces or punctuation, such as a matched phrase, becomes one
     ``<mark>``), and puts "…" where the passage was cut;
@@ -17,16 +17,26 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 
 from whoosh import query as wq
 from whoosh.analysis import Token
-from whoosh.highlight import FIRST, Formatter, PinpointFragmenter, top_fragments
+from whoosh.highlight import FIRST, Formatter, Fragment, PinpointFragmenter, top_fragments
 from whoosh.reading import TermNotFound
 
 SNIPPET_CHARS = 220
 SURROUND_CHARS = 90
 ELLIPSIS = "…"
 _GAP = re.compile(r"[\W_]{0,3}")
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A snippet and where, in the text, its first and last marked words are."""
+
+    html: str
+    start: int
+    end: int
 
 
 class MarkFormatter(Formatter):
@@ -74,6 +84,9 @@ class PassageScorer:
 
 
 _FRAGMENTER = PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=SURROUND_CHARS, autotrim=True)
+# Quotations are shown whole up to this length (a quotation cut short misleads).
+QUOTE_SNIPPET_CHARS = 480
+
 _FORMATTER = MarkFormatter()
 _SCORER = PassageScorer()
 
@@ -104,9 +117,17 @@ def highlight_terms(query, stop_words: frozenset[str], field: str = "body") -> s
 
 
 def page_snippets(
-    searcher, docnums: list[int], terms: set[str], bodies: dict[int, str], field: str = "body"
-) -> dict[int, str]:
-    """A snippet for each document of the page (empty when the body did not match)."""
+    searcher,
+    docnums: list[int],
+    terms: set[str],
+    bodies: dict[int, str],
+    field: str = "body",
+    whole_below: int = 0,
+) -> dict[int, Snippet]:
+    """A snippet for each document of the page whose ``field`` matched.
+
+    A text shorter than ``whole_below`` characters is shown whole.
+    """
     tokens: dict[int, list[Token]] = {d: [] for d in docnums}
     ordered = sorted(docnums)
     for term in terms:
@@ -125,12 +146,29 @@ def page_snippets(
     out = {}
     for d, toks in tokens.items():
         if not toks:
-            out[d] = ""
             continue
         toks.sort(key=lambda t: t.startchar)
-        fragments = _FRAGMENTER.fragment_matches(bodies[d], toks)
+        text = bodies[d]
+        if len(text) < whole_below:
+            fragments = [Fragment(text, toks, 0, len(text))]
+        else:
+            fragments = _FRAGMENTER.fragment_matches(text, toks)
         best = top_fragments(fragments, 1, _SCORER, FIRST, minscore=1)
-        out[d] = _FORMATTER.format(best)
+        if not best:
+            continue
+        frag = best[0]
+        marked = [
+            t
+            for t in frag.matches
+            if t.startchar is not None
+            and frag.startchar <= t.startchar
+            and t.endchar <= frag.endchar
+        ]
+        out[d] = Snippet(
+            _FORMATTER.format(best),
+            min((t.startchar for t in marked), default=0),
+            max((t.endchar for t in marked), default=0),
+        )
     return out
 
 

@@ -9,6 +9,7 @@ from falcon import testing
 
 from indexer import store
 from indexer.build import build_index
+from indexer.schema import SCHEMA_VERSION
 from indexer.settings import Settings
 from search_api.app import create_app
 from tests.fakes import KeywordExtractor, story
@@ -51,7 +52,7 @@ def test_health_reports_the_index(client, built):
     assert resp.status_code == 200
     assert resp.json["status"] == "ok"
     assert resp.json["documents"] == 3
-    assert resp.json["schema_version"] == 1
+    assert resp.json["schema_version"] == SCHEMA_VERSION
     assert resp.json["built_at"].startswith("20")
 
 

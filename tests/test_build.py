@@ -16,6 +16,7 @@ from whoosh import index as whoosh_index
 
 from indexer import store
 from indexer.build import build_index
+from indexer.schema import SCHEMA_VERSION
 from tests.conftest import REPO
 from tests.fakes import KeywordExtractor, story
 
@@ -88,7 +89,7 @@ def test_full_build_indexes_every_format_and_reports_junk(archive, tmp_path):
         j2 = s.document(id="j2")
         assert (j2["people_tag"], j2["places_tag"]) == ("Zed Tagged", "")  # newsroom tags kept
     meta = store.read_meta(gen)
-    assert (meta.schema_version, meta.documents) == (1, 5)
+    assert (meta.schema_version, meta.documents) == (SCHEMA_VERSION, 5)
     text = report.format()
     assert "rejected         1 files" in text and "junk.txt: binary file" in text
 

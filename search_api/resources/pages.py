@@ -184,6 +184,8 @@ def result_view(hit: Hit, state: PageState) -> dict:
         "date_iso": hit.date.date().isoformat() if hit.date else None,
         "date_text": f"{hit.date.day} {hit.date:%B %Y}" if hit.date else None,
         "snippet": hit.snippet,
+        # The match is a quotation: say who said it ("— Vladimir Putin").
+        "speaker": (hit.quote or {}).get("speaker"),
         "people": [{"value": p, "href": state.add_filter("people", p)} for p in hit.people],
         "places": [{"value": p, "href": state.add_filter("places", p)} for p in hit.places],
     }

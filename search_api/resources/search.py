@@ -52,6 +52,7 @@ def response_media(resp: SearchResponse) -> dict:
                 "people": h.people,
                 "places": h.places,
                 "score": h.score,
+                "quote": h.quote,
             }
             for h in resp.results
         ],

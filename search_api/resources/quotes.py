@@ -1,0 +1,75 @@
+"""``GET /quotes``: quotations found in the articles, with who said them."""
+
+from __future__ import annotations
+
+import falcon
+
+from search_api.engine import MAX_PER_PAGE, SORTS, QuoteRequest, QuoteResponse
+from search_api.query import QueryError
+from search_api.resources.articles import iso_date
+
+MAX_SPEAKER_CHARS = 200
+
+
+def read_quote_request(req: falcon.Request) -> QuoteRequest:
+    """Validate the query string into a ``QuoteRequest`` (400 on anything malformed)."""
+    sort = req.get_param("sort", default="relevance")
+    if sort not in SORTS:
+        raise falcon.HTTPBadRequest(
+            title="Invalid parameter",
+            description=f"Unknown sort {sort!r}; use one of: {', '.join(SORTS)}.",
+        )
+    speaker = (req.get_param("speaker") or "").strip()
+    if len(speaker) > MAX_SPEAKER_CHARS:
+        raise falcon.HTTPBadRequest(
+            title="Invalid parameter",
+            description=f"'speaker' is longer than {MAX_SPEAKER_CHARS} characters.",
+        )
+    return QuoteRequest(
+        q=(req.get_param("q") or "").strip(),
+        speaker=speaker,
+        page=req.get_param_as_int("page", min_value=1, default=1),
+        per_page=req.get_param_as_int("per_page", min_value=1, max_value=MAX_PER_PAGE, default=10),
+        sort=sort,
+    )
+
+
+def quote_media(resp: QuoteResponse) -> dict:
+    """The JSON body of a quotation search (INTERFACES.md)."""
+    return {
+        "query": resp.query,
+        "speaker": resp.speaker,
+        "sort": resp.sort,
+        "total": resp.total,
+        "page": resp.page,
+        "per_page": resp.per_page,
+        "results": [
+            {
+                "text": h.text,
+                "speaker": h.speaker,
+                "article_id": h.article_id,
+                "title": h.title,
+                "date": iso_date(h.date),
+                "url": h.url,
+                "snippet": h.snippet,
+                "score": h.score,
+            }
+            for h in resp.results
+        ],
+        "timed_out": resp.timed_out,
+    }
+
+
+class QuotesResource:
+    """Thin: validate, ask the engine, answer."""
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        search = read_quote_request(req)
+        try:
+            result = self.engine.quotes(search)
+        except QueryError as exc:
+            raise falcon.HTTPBadRequest(title="Invalid query", description=str(exc)) from None
+        resp.media = quote_media(result)
