@@ -45,6 +45,7 @@ __all__ = [
     "EntityExtractor",
     "Mention",
     "PARAGRAPH_BREAK",
+    "TITLE_WORDS",
     "clean_person",
     "link_name",
     "canonical_place",
@@ -465,6 +466,7 @@ _COMPANY_SUFFIX = (
 
 # Titles that make a following lone word a person's name. Not nationalities or "new": in
 # "German Roland missiles" the next word is a product.
+TITLE_WORDS = _TITLE_WORDS  # shared with the quotation finder
 _CUE_WORDS = _TITLE_WORDS - set(
     "dutch french german british soviet american japanese chinese israeli iranian iraqi "
     "saudi new state home trade federal reserve central bank former late acting".split()

@@ -36,7 +36,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from indexer.entities import PARAGRAPH_BREAK, clean_person, link_name
+from indexer.entities import PARAGRAPH_BREAK, TITLE_WORDS, clean_person, link_name
 
 __all__ = ["QUOTE_VERBS", "Quote", "find_quotes"]
 
@@ -73,7 +73,8 @@ _VERB = re.compile(
 _AUXILIARIES = frozenset(
     "has have had also later then once previously earlier would will recently repeatedly "
     "further subsequently separately again simply just has been was were is are be being "
-    "quoted as alleged to reportedly allegedly can could may might should must".split()
+    "quoted as alleged to reportedly allegedly can could may might should must yesterday "
+    "today tonight monday tuesday wednesday thursday friday saturday sunday".split()
 )
 # Clause boundaries inside a sentence: the subject of a verb starts after the last one.
 _BOUNDARY_WORDS = frozenset(
@@ -111,6 +112,20 @@ _CLOSER = "”"
 _STRAIGHT = '"'
 _SINGLE = re.compile(r"(?<![\w’‘])‘((?:[^‘’\n]|’(?=\w))+?)’(?![\w’])")
 _MASK = "\x00"
+_DOCUMENT_BY = re.compile(
+    r"(?:the|a|an)\s+(?:\w+\s+)?(?:statement|report|ruling|letter|lawsuit|study|survey|"
+    r"document|decision|judgment|judgement|release)\s+(?:by|from|of)\s+(.+)",
+    re.I,
+)
+_COMPANY_SUFFIXES = tuple(
+    " " + s for s in "Inc Corp Corporation Co Cos Ltd Plc PLC AG SA NV BV GmbH SpA".split()
+)
+_AGE = re.compile(r"\d{1,3}-year-old")
+_COMPANY_SUFFIX = (
+    r"(?:(?i:inc|corp|corporation|co|cos|ltd|plc)|AG|SA|NV|N\.V|BV|GmbH|SpA|Group|Bank"
+    r"|Holdings|Industries|Partners)"
+)
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _CALLED_NOT_SPEECH = re.compile(r"\s+(?:for|on|off|up|in|out|back|upon)\b")
 _WITH_SUBJECT = re.compile(r"\bwith\s+((?:\S+\s+){0,5}?\S+)\s+$")
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # "j", "p.s", "u.s"
@@ -124,6 +139,11 @@ _LEADING_NOT_NAME = frozenset(
 )
 _PARTICLES = frozenset({"de", "van", "von", "al", "bin", "of", "der", "da", "le", "la"})
 _NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
+# "the company", "the exchange": an organisation the article has named.
+_ORG_NOUNS = frozenset(
+    "company firm group bank exchange ministry agency union court council board commission "
+    "committee association federation".split()
+)
 # Heads of unnamed singular speakers that "he"/"she" can refer back to.
 _PERSON_HEADS = frozenset(
     "spokesman spokeswoman spokesperson official analyst trader dealer economist banker "
@@ -418,18 +438,21 @@ def _subject_before(text: str) -> str | None:
         words.pop()
     if words and words[-1].casefold() == "who":
         words.pop()  # "… Sir Richard Eyre who called it “…”"
-    text = " ".join(words)
-    segments = re.split(r"\s*(?:[,;:()—–]|\s-\s)\s*", text)
-    candidate = segments[-1].strip() if segments else ""
-    if not candidate and len(segments) >= 3:
-        # "Smith, who heads the union, said" / "Smith, 45, said": skip the apposition.
-        candidate = segments[-3].strip()
-    elif candidate and len(segments) >= 2 and _is_role(candidate):
-        # "James Fry, vice-president of GM said" (no closing comma): the name before the
-        # role is the subject.
-        earlier = segments[-2].strip()
-        if _is_name_like(earlier):
-            candidate = earlier
+    text = _PARENTHESES.sub("", " ".join(words))
+    segments = [seg.strip() for seg in re.split(r"\s*(?:[,;:—–]|\s-\s)\s*", text)]
+    candidate = segments[-1] if segments else ""
+    if not candidate or _is_role(candidate):
+        # An apposition or relative clause between the subject and the verb: "Smith, 45,
+        # said", "James Fry, vice-president of GM said", "Frank Naylor, chairman of the
+        # FCA, which regulates …, said", "the president of the federation, Hanns
+        # Schroeder-Hohenwarth, said": the nearest name before the verb.
+        for earlier in reversed(segments[-4:-1] if not candidate else segments[-2:-1]):
+            if _is_name_like(earlier):
+                candidate = earlier
+                break
+        else:
+            if not candidate and len(segments) >= 3:
+                candidate = segments[-3]
     candidate = _after_boundary(candidate)
     if not candidate or len(candidate.split()) > MAX_SUBJECT_WORDS:
         return None
@@ -455,7 +478,9 @@ def _subject_after(masked: str, start: int, stop: int) -> str | None:
             break
         word = raw.rstrip(',;:.!?)”"’')
         if word.casefold() in _AFTER_STOP and words:
-            break
+            following = masked[start:stop].split(raw, 1)[-1].split()
+            if not (word == "and" and following and following[0][:1].islower()):
+                break  # but "said BIFA founder and director Elliot Grove" goes on
         if word in ("of", "about") and words and words[-1][:1].isupper():
             following = masked[start:stop].split(word, 1)[-1].split()
             if following and following[0][:1].islower():
@@ -522,13 +547,25 @@ def _singular_person(speaker: _Speaker) -> bool:
 
 
 def _last_mentioned(state: _State) -> _Speaker | None:
-    """The article person named last before the verb (for "he" before anyone spoke)."""
-    best, best_at = None, -1
-    for name in state.people:
-        at = state.text.rfind(name[-1], 0, state.upto)
-        if at > best_at:
-            best, best_at = name, at
-    return _Speaker(" ".join(best), "person") if best else None
+    """For "he" before anyone spoke: the first person named in the latest sentence that
+    names one (the sentence's subject, as a rule: "Reagan defended Shultz. He said: …"),
+    passing over sentences whose subject is itself "he" or "she"."""
+    text = state.text[: state.upto]
+    sentences = [0, *(m.end() for m in _SENTENCE_END.finditer(text))]
+    for begin in reversed(sentences):
+        chunk = text[begin:]
+        if chunk.split(maxsplit=1)[:1] in (["He"], ["She"]):
+            text = text[:begin]
+            continue  # "He defended Shultz": the subject is further back
+        found = [(m.start(), name) for name in state.people for m in _mention(name).finditer(chunk)]
+        if found:
+            return _Speaker(" ".join(min(found)[1]), "person")
+        text = text[:begin]
+    return None
+
+
+def _mention(name: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(name[-1])}\b")
 
 
 def _resolve(event: _Event, events: Sequence[_Event], state: _State) -> _Speaker | None:
@@ -554,12 +591,17 @@ def _speaker(subject: str, state: _State) -> _Speaker | None:
     if first in _PRONOUNS_NONE or first in _PRONOUNS_PERSON | _PRONOUNS_ORG:
         return None
     named_last = words[-1][:1].isupper()
+    agent = _DOCUMENT_BY.match(" ".join(words))
+    if agent:  # "the ruling by the U.S. Court of Appeals" -> the court
+        return _speaker(agent.group(1), state)
+    if len(words) == 2 and first == "the" and _AGE.fullmatch(words[1]):
+        return state.last_person or _last_mentioned(state)  # "the 28-year-old said"
     if first == "the" and not (len(words) > 2 and not words[1][:1].isupper() and named_last):
         head = words[1] if len(words) > 1 else ""
         if (referent := _by_role(words, state)) is not None:
             return referent
-        if head[:1].isupper():
-            return _Speaker(_lower_first(words), "org")  # "the Kremlin"
+        if head[:1].isupper() and named_last:
+            return _Speaker(_lower_first(words), "org")  # "the Kremlin", not "the IMF team"
         return _Speaker(_lower_first(words), "unnamed")  # "the company", "the spokesman"
     if len(words) > 1 and words[-1].isalpha() and words[-1].islower() and first != "the":
         return _Speaker(_lower_first(words), "unnamed")  # "Finance Ministry sources"
@@ -570,22 +612,48 @@ def _speaker(subject: str, state: _State) -> _Speaker | None:
     runs = _name_runs(words, joiners=_PARTICLES - {"of"})
     if not runs:
         return None
-    found = [
-        (run, clean_person(" ".join(w for w in run if not w.endswith("-based")))) for run in runs
-    ]
-    for _, tokens in found:
+    found = [(run, _person_tokens(run)) for run in runs]
+    for _, tokens in reversed(found):
         if tokens and (linked := _link(tokens, state)):
             return _Speaker(linked, "person")
     # Not one of the article's people: a name the model missed ("Arsenal manager Arsene
     # Wenger", "Mr Smith"), else an organisation ("Chrysler", "Reuters").
-    for run, tokens in found:
+    # The head of a subject comes last: "U.S. West vice president Jim Anderson".
+    for run, tokens in reversed(found):
+        if tokens and len(tokens) == 1 and len(run) > 1 and (full := _full_name(tokens[0], state)):
+            return _Speaker(full, "person")  # "Mr Llwyd" -> "Elfyn Llwyd"
         if tokens and (len(tokens) >= 2 or len(tokens) < len(run)):
-            return _Speaker(" ".join(tokens), "person")
-        if tokens and (full := _full_name(tokens[0], state)):
+            name = " ".join(tokens)
+            if _full_org(name, state) != name:
+                return _Speaker(_full_org(name, state), "org")  # "Carolina Power"
+            return _Speaker(name, "person")
+    for _, tokens in found:
+        if tokens and len(tokens) == 1 and (full := _full_name(tokens[0], state)):
             return _Speaker(full, "person")  # "said Dent" -> "Taylor Dent" named earlier
     runs = _name_runs(words)  # "Bank of England"
     lead = runs[0] if words[0][:1].isupper() else runs[-1]
-    return _Speaker(" ".join(w for w in lead if not w.endswith("-based")) or lead[-1], "org")
+    name = " ".join(w for w in lead if not w.endswith("-based")) or lead[-1]
+    return _Speaker(_full_org(name, state), "org")
+
+
+def _person_tokens(run: Sequence[str]) -> tuple[str, ...] | None:
+    """A run's name without titles, even inside: "Cooperation Minister Cheikh Hamidou Kane"."""
+    words = [w for w in run if not w.endswith("-based")]
+    titles = [i for i, w in enumerate(words[:-1]) if w.casefold().rstrip(".") in TITLE_WORDS]
+    if titles:
+        words = words[titles[-1] + 1 :]
+    return clean_person(" ".join(words))
+
+
+def _full_org(name: str, state: _State) -> str:
+    """A company's name as the article introduces it: "Deutsche" -> "Deutsche Bank AG"."""
+    if name.endswith(_COMPANY_SUFFIXES):
+        return name
+    pattern = re.compile(
+        rf"\b{re.escape(name)}(?:\s+(?:[A-Z][\w.&'’-]*|and|of|&)){{0,4}}\s+{_COMPANY_SUFFIX}\b"
+    )
+    match = pattern.search(state.text)
+    return " ".join(match.group(0).split()) if match else name
 
 
 def _link(tokens: tuple[str, ...], state: _State) -> str | None:
@@ -610,6 +678,8 @@ def _full_name(surname: str, state: _State) -> str | None:
 def _by_role(words: Sequence[str], state: _State) -> _Speaker | None:
     """ "the president" -> the person the article earlier called "President Saakashvili"."""
     role = words[-1].casefold()
+    if len(words) == 2 and role in _ORG_NOUNS:
+        return _by_org_noun(role, state)
     if (
         len(words) > 3
         or role not in _ROLES | _PERSON_HEADS
@@ -636,6 +706,22 @@ def _by_role(words: Sequence[str], state: _State) -> _Speaker | None:
     found = list(introduced.finditer(state.text, 0, state.upto))
     if found:
         return _Speaker(_lower_first(found[-1].group(0).split()), "unnamed")
+    return None
+
+
+def _by_org_noun(noun: str, state: _State) -> _Speaker | None:
+    """ "the exchange" -> "the New York Stock Exchange"; "the company" -> "Walbro Corp"."""
+    named = re.compile(rf"\b(?:[A-Z][\w&'’-]*\s+){{1,5}}{noun.capitalize()}\b")
+    first = named.search(state.text, 0, state.upto)  # the one the article is about
+    if first:
+        return _Speaker(" ".join(first.group(0).split()), "org")
+    if noun in ("company", "firm", "group"):
+        company = re.compile(
+            rf"\b(?:[A-Z][\w.&'’-]*\s+(?:(?:and|of|&)\s+)?){{1,4}}{_COMPANY_SUFFIX}\b"
+        )
+        first = company.search(state.text, 0, state.upto)
+        if first:
+            return _Speaker(" ".join(first.group(0).split()), "org")
     return None
 
 
