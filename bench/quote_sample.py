@@ -7,17 +7,20 @@ The parts:
   ``indexer.documents.Article`` objects exactly as the indexer does (``clean_article``).
 * ``heldout_articles(corpora)``: a second sample drawn the same way with ``HELDOUT_SEED``
   from the articles not in ``sample_articles``, labelled the same way and never tuned on.
+* ``test_articles(corpora)``: a third, fresh test sample drawn the same way with
+  ``TEST_SEED`` from the articles in neither of the first two samples, never tuned on.
 * ``candidate_spans(body)``: every double-quoted span of a body, found by plain quote-mark
   pairing per paragraph (see the function for the rules).
 * ``main``: the command line. ``--show`` prints each span with its context for labelling::
 
       .venv/bin/python -m bench.quote_sample --show
       .venv/bin/python -m bench.quote_sample --show --heldout
+      .venv/bin/python -m bench.quote_sample --show --test
 
 The gold labels live in ``bench/quotes_gold.jsonl`` (held-out sample:
-``bench/quotes_heldout.jsonl``), one line per candidate span, no corpus text, and are
-described in ``bench/quotes_gold.md``. ``span_key`` gives the short sha1 that ties a label
-to its span.
+``bench/quotes_heldout.jsonl``; test sample: ``bench/quotes_test.jsonl``), one line per
+candidate span, no corpus text, and are described in ``bench/quotes_gold.md``.
+``span_key`` gives the short sha1 that ties a label to its span.
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ DEFAULT = REPO.parent / "shared" / "corpora"
 SEED = 7
 # The held-out sample (``heldout_articles``): labelled like the first, never tuned on.
 HELDOUT_SEED = 11
+# The test sample (``test_articles``): in neither of the first two, labelled the same way.
+TEST_SEED = 13
 PER_CORPUS = 25
 BBC_CATEGORIES = ("business", "entertainment", "politics", "sport", "tech")
 # Articles with this many candidate spans are eligible; the budget keeps the sample small.
@@ -225,6 +230,12 @@ def heldout_articles(corpora: Path = DEFAULT) -> list[Article]:
     return sample_articles(corpora, seed=HELDOUT_SEED, exclude=first)
 
 
+def test_articles(corpora: Path = DEFAULT) -> list[Article]:
+    """The test sample (``TEST_SEED``, none of the first two samples), never tuned on."""
+    used = frozenset(a.id for a in sample_articles(corpora) + heldout_articles(corpora))
+    return sample_articles(corpora, seed=TEST_SEED, exclude=used)
+
+
 def _context(body: str, start: int, end: int, width: int = 300) -> str:
     """The span's paragraph and the one before it, cut to about ``width`` characters before."""
     paras = list(paragraphs(body))
@@ -253,9 +264,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpora", type=Path, default=DEFAULT)
     parser.add_argument("--show", action="store_true", help="print the spans with context")
-    parser.add_argument("--heldout", action="store_true", help="use the held-out sample")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--heldout", action="store_true", help="use the held-out sample")
+    which.add_argument("--test", action="store_true", help="use the test sample")
     args = parser.parse_args(argv)
-    pick = heldout_articles if args.heldout else sample_articles
+    if args.test:
+        pick = test_articles
+    elif args.heldout:
+        pick = heldout_articles
+    else:
+        pick = sample_articles
     articles = pick(args.corpora)
     if args.show:
         show(articles)

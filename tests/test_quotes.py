@@ -1,0 +1,185 @@
+"""Quotations and their speakers (indexer/quotes.py)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indexer.quotes import find_quotes
+from indexer.textdump import split_articles
+from tests.conftest import SAMPLE_ARCHIVE
+
+SAMPLE = SAMPLE_ARCHIVE / "moscow-times-2020-sample.txt"
+SAMPLE_PEOPLE = (
+    ("Vladimir Putin",),
+    ("Francois Bozize", "Ange Maxime Kazagui", "Faustin-Archange Touadera"),
+)
+# What a reader of the sample archive finds: (the quotation's first words, its speaker).
+SAMPLE_QUOTES = (
+    [
+        ("Without any doubt, our cooperation", "Vladimir Putin"),
+        ("The time will show how it will develop", "Vladimir Putin"),  # "…, he added, noting:"
+        ("We don’t need it, but, theoretically", "Vladimir Putin"),  # "Putin said: “…”"
+    ],
+    [
+        ("Russia has sent several hundred soldiers", "Ange Maxime Kazagui"),
+        # A paragraph that is only a quotation: the previous speaker goes on.
+        ("The Rwandans have also sent several hundred men", "Ange Maxime Kazagui"),
+        ("serious concern", "the Kremlin"),  # an organisation
+        ("under control.", "a spokesman for the UN force"),  # unnamed stays unnamed
+    ],
+)
+
+
+def quotes_of(body: str, people=()):
+    return [(q.text, q.speaker) for q in find_quotes(body, people)]
+
+
+def sample_articles():
+    return split_articles(SAMPLE.read_text("utf-8"))
+
+
+def test_the_sample_archive_quotations_are_found_and_attributed():
+    articles = sample_articles()
+    assert len(articles) == 2
+    for (title, body), people, expected in zip(articles, SAMPLE_PEOPLE, SAMPLE_QUOTES, strict=True):
+        found = quotes_of(body, people)
+        assert [
+            (text[: len(start)], speaker)
+            for (text, speaker), (start, _) in zip(found, expected, strict=True)
+        ] == expected, title
+
+
+def test_the_sample_archive_with_the_real_entity_extractor(entity_extractor):
+    """End to end: the speakers resolve to the people the spaCy model finds."""
+    for (title, body), expected in zip(sample_articles(), SAMPLE_QUOTES, strict=True):
+        people = entity_extractor.extract(title, body).people
+        assert [speaker for _, speaker in quotes_of(body, people)] == [s for _, s in expected]
+
+
+def test_scare_quotes_and_unattributed_fragments_are_not_quotations():
+    _, body = sample_articles()[1]
+    texts = [text for text, _ in quotes_of(body)]
+    assert "peace and security" not in texts  # no speaker, three words
+    _, body = sample_articles()[0]
+    assert "pivoted" not in [text for text, _ in quotes_of(body)]  # one word
+
+
+def test_spans_point_at_the_quoted_words_in_the_body():
+    _, body = sample_articles()[0]
+    for quote in find_quotes(body, ("Vladimir Putin",)):
+        start, end = quote.spans[0]
+        assert body[start - 1] == "“"
+        assert " ".join(body[start:end].split()).startswith(quote.text[:20])
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        ('"We will win," Ann Lee said.', "Ann Lee"),
+        ('"We will win," said Ann Lee, the party leader.', "Ann Lee"),
+        ('"We will win," Lee, the party leader, said on Monday.', "Ann Lee"),
+        ("Lee said: “We will win.”", "Ann Lee"),
+        ('"We will win," according to Ann Lee.', "Ann Lee"),
+        ('Ann Lee, 45, said the party would "win the vote easily".', "Ann Lee"),
+        ('"We will win," the Kremlin said.', "the Kremlin"),
+        ('"We will win," a spokesman for the party said.', "a spokesman for the party"),
+        ('"We will win," Analysts said.', "analysts"),
+        ('"We will win," said analyst Bob Hart of Hart Securities.', "Bob Hart"),
+        ('"We will win," government spokesman Ange Maxime Kazagui said.', "Ange Maxime Kazagui"),
+        ('President Lee told reporters: "We will win the vote."', "Ann Lee"),
+        ('Lee has also said that the plan was "dead in the water".', "Ann Lee"),
+    ],
+)
+def test_attribution_patterns(body, speaker):
+    people = ("Ann Lee", "Ange Maxime Kazagui")
+    assert quotes_of(body, people)[0][1] == speaker
+
+
+def test_he_added_resolves_to_the_last_named_speaker():
+    body = (
+        '"Prices will rise," Ann Lee said.\n\n'
+        "Bob Hart disagreed with the forecast.\n\n"
+        'She added: "Not all of them, and not this year."'
+    )
+    assert quotes_of(body, ("Ann Lee", "Bob Hart"))[1] == (
+        "Not all of them, and not this year.",
+        "Ann Lee",
+    )
+
+
+def test_he_before_anyone_spoke_is_the_subject_of_the_last_sentence_naming_someone():
+    body = (
+        "Ann Lee praised Bob Hart on Monday.\n\n"
+        "He made the remarks in a speech about Bob Hart.\n\n"
+        'He said: "The work is done and it was done well."'
+    )
+    assert quotes_of(body, ("Ann Lee", "Bob Hart"))[0][1] == "Ann Lee"
+
+
+def test_a_quotation_over_several_paragraphs_is_one_quotation():
+    body = (
+        'Ann Lee said: "The first part of the answer.\n\n'
+        '"The second part of the answer."\n\n'
+        "The meeting ended."
+    )
+    [quote] = find_quotes(body, ("Ann Lee",))
+    assert quote.speaker == "Ann Lee"
+    assert quote.text == "The first part of the answer. The second part of the answer."
+    assert len(quote.spans) == 2
+
+
+def test_a_lost_paragraph_break_inside_a_quotation_keeps_one_quotation():
+    # The BBC dumps lost the breaks: `tie. "The players` opens the next paragraph's part.
+    body = 'Wenger said: "We are still in the tie. "The players are down," he said.'
+    [quote] = find_quotes(body, ("Arsene Wenger",))
+    assert quote.text == "We are still in the tie. The players are down"
+    assert quote.speaker == "Arsene Wenger"
+
+
+def test_hard_wrapped_wire_copy():
+    body = (
+        "LONDON, March 3 - Prices fell, the\nministry said.\n"
+        '"We expect a recovery in the second\nhalf," Finance Minister Ann\nLee told '
+        "reporters.\n"
+        '"Exports are strong."\n'
+        'Traders said the UAE"s output was steady.'
+    )
+    assert quotes_of(body, ("Ann Lee",)) == [
+        ("We expect a recovery in the second half", "Ann Lee"),
+        ("Exports are strong.", "Ann Lee"),
+    ]
+
+
+def test_called_for_is_not_speech_but_called_is():
+    assert quotes_of('The union called for "a fair and open vote on pay".') == [
+        ("a fair and open vote on pay", None)
+    ]
+    assert quotes_of('Ann Lee called the plan "a very bad idea".', ("Ann Lee",)) == [
+        ("a very bad idea", "Ann Lee")
+    ]
+
+
+def test_curly_single_quotes_when_there_are_no_double_quotes():
+    body = "‘It’s the right decision for the club,’ Ann Lee said."
+    assert quotes_of(body, ("Ann Lee",)) == [("It’s the right decision for the club", "Ann Lee")]
+
+
+@pytest.mark.parametrize("body", ["", "   ", '"', "“", 'He said "', '""""', "no quotes at all"])
+def test_odd_input_gives_no_quotations(body):
+    assert find_quotes(body, ("Ann Lee",)) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*'ab AB.,:;"“”‘’\n-', "\n\n", " said", " Lee", " he", "The "]),
+        max_size=80,
+    ).map("".join)
+)
+def test_any_text_gives_well_formed_quotations(body):
+    for quote in find_quotes(body, ("Ann Lee",)):
+        assert quote.text.strip() and len(quote.text.split()) >= 2
+        for start, end in quote.spans:
+            assert 0 <= start < end <= len(body)
