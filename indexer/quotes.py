@@ -32,6 +32,7 @@ Quotations of one word (scare quotes) are dropped; so are unattributed ones shor
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -57,7 +58,8 @@ _INVERTIBLE = (
 _NOT_INVERTIBLE = (
     "told tells urged urges voiced described describes confirmed confirms promised vowed "
     "pledged stated states emphasised emphasized maintained maintains estimated predicted "
-    "reiterated called calls"
+    "reiterated called calls accused branded dubbed hailed criticised criticized condemned "
+    "dismissed welcomed"
 ).split()
 QUOTE_VERBS = frozenset(_INVERTIBLE + _NOT_INVERTIBLE)
 _PARTICIPLES = frozenset(
@@ -112,6 +114,7 @@ _CLOSER = "”"
 _STRAIGHT = '"'
 _SINGLE = re.compile(r"(?<![\w’‘])‘((?:[^‘’\n]|’(?=\w))+?)’(?![\w’])")
 _MASK = "\x00"
+_PREPOSITIONS = frozenset("of at for from with in".split())
 _DOCUMENT_BY = re.compile(
     r"(?:the|a|an)\s+(?:\w+\s+)?(?:statement|report|ruling|letter|lawsuit|study|survey|"
     r"document|decision|judgment|judgement|release)\s+(?:by|from|of)\s+(.+)",
@@ -451,8 +454,15 @@ def _subject_before(text: str) -> str | None:
                 candidate = earlier
                 break
         else:
-            if not candidate and len(segments) >= 3:
-                candidate = segments[-3]
+            if not candidate:  # "one of the officials, who asked not to be named, said"
+                candidate = next(
+                    (
+                        seg
+                        for seg in reversed(segments[-4:-1])
+                        if seg and seg.split()[0].casefold() in _INDEFINITE | {"the"}
+                    ),
+                    "",
+                )
     candidate = _after_boundary(candidate)
     if not candidate or len(candidate.split()) > MAX_SUBJECT_WORDS:
         return None
@@ -488,6 +498,12 @@ def _subject_after(masked: str, start: int, stop: int) -> str | None:
         if word:
             words.append(word)
         if raw != word and not (raw.endswith(".") and _no_full_stop(word.casefold())):
+            if raw.endswith(",") and not _name_runs(words):
+                # "said BA director of commercial planning, Robert Boyle": the name after.
+                after = masked[start:stop].split(raw, 1)[-1].split()
+                name = list(itertools.takewhile(lambda w: w[:1].isupper(), after[:4]))
+                if name and len(name) >= 2:
+                    return " ".join(w.rstrip(",.;:") for w in name)
             break
         if len(words) > MAX_SUBJECT_WORDS:
             return None
@@ -546,6 +562,22 @@ def _singular_person(speaker: _Speaker) -> bool:
     return words[0].casefold() in {"a", "an", "one", "the"} and head.casefold() in _PERSON_HEADS
 
 
+def _previous_subject(state: _State) -> _Speaker | None:
+    """The person opening the sentence before the pronoun's: "Swank paid tribute to
+    Eastwood. “…,” she said." (a sentence that opens with a quotation opens with no one)."""
+    text = state.text[: state.upto]
+    ends = [0, *(m.end() for m in _SENTENCE_END.finditer(text))]
+    if len(ends) < 2:
+        return None
+    sentence = text[ends[-2] : ends[-1]].split()
+    run = list(itertools.takewhile(lambda w: w[:1].isupper(), sentence[:5]))
+    tokens = _person_tokens([w.strip(",.;:") for w in run]) if run else None
+    if not tokens:
+        return None
+    linked = _link(tokens, state)
+    return _Speaker(linked, "person") if linked else None
+
+
 def _last_mentioned(state: _State) -> _Speaker | None:
     """For "he" before anyone spoke: the first person named in the latest sentence that
     names one (the sentence's subject, as a rule: "Reagan defended Shultz. He said: …"),
@@ -585,7 +617,7 @@ def _speaker(subject: str, state: _State) -> _Speaker | None:
         return None
     first = words[0].casefold()
     if len(words) == 1 and first in _PRONOUNS_PERSON:
-        return state.last_person or _last_mentioned(state)
+        return _previous_subject(state) or state.last_person or _last_mentioned(state)
     if len(words) == 1 and first in _PRONOUNS_ORG:
         return state.last_org
     if first in _PRONOUNS_NONE or first in _PRONOUNS_PERSON | _PRONOUNS_ORG:
@@ -603,7 +635,13 @@ def _speaker(subject: str, state: _State) -> _Speaker | None:
         if head[:1].isupper() and named_last:
             return _Speaker(_lower_first(words), "org")  # "the Kremlin", not "the IMF team"
         return _Speaker(_lower_first(words), "unnamed")  # "the company", "the spokesman"
-    if len(words) > 1 and words[-1].isalpha() and words[-1].islower() and first != "the":
+    if (
+        len(words) > 1
+        and words[-1].isalpha()
+        and words[-1].islower()
+        and first != "the"
+        and not _PREPOSITIONS & {w.casefold() for w in words}
+    ):
         return _Speaker(_lower_first(words), "unnamed")  # "Finance Ministry sources"
     if first in _INDEFINITE or (first[:1].islower() and not _name_runs(words)):
         return _Speaker(_lower_first(words), "unnamed")
@@ -630,6 +668,8 @@ def _speaker(subject: str, state: _State) -> _Speaker | None:
     for _, tokens in found:
         if tokens and len(tokens) == 1 and (full := _full_name(tokens[0], state)):
             return _Speaker(full, "person")  # "said Dent" -> "Taylor Dent" named earlier
+    if first == "the":  # "the remaining members of Korn"
+        return _Speaker(_lower_first(words), "unnamed")
     runs = _name_runs(words)  # "Bank of England"
     lead = runs[0] if words[0][:1].isupper() else runs[-1]
     name = " ".join(w for w in lead if not w.endswith("-based")) or lead[-1]
@@ -637,8 +677,11 @@ def _speaker(subject: str, state: _State) -> _Speaker | None:
 
 
 def _person_tokens(run: Sequence[str]) -> tuple[str, ...] | None:
-    """A run's name without titles, even inside: "Cooperation Minister Cheikh Hamidou Kane"."""
+    """A run's name without titles, even inside: "Cooperation Minister Cheikh Hamidou Kane",
+    "MSP Karen Whitefield"."""
     words = [w for w in run if not w.endswith("-based")]
+    while len(words) > 2 and words[0].isupper() and len(words[0]) > 1:
+        words = words[1:]  # an acronym in front of a name: a title or an employer
     titles = [i for i, w in enumerate(words[:-1]) if w.casefold().rstrip(".") in TITLE_WORDS]
     if titles:
         words = words[titles[-1] + 1 :]

@@ -100,13 +100,22 @@ def test_attribution_patterns(body, speaker):
 def test_he_added_resolves_to_the_last_named_speaker():
     body = (
         '"Prices will rise," Ann Lee said.\n\n'
-        "Bob Hart disagreed with the forecast.\n\n"
+        "The forecast was disputed by Bob Hart.\n\n"
         'She added: "Not all of them, and not this year."'
     )
     assert quotes_of(body, ("Ann Lee", "Bob Hart"))[1] == (
         "Not all of them, and not this year.",
         "Ann Lee",
     )
+
+
+def test_she_after_a_sentence_about_someone_is_that_someone():
+    body = (
+        '"Prices will rise," Bob Hart said.\n\n'
+        "Ann Lee paid tribute to the bank's staff.\n\n"
+        '"They worked very hard this year," she said.'
+    )
+    assert quotes_of(body, ("Ann Lee", "Bob Hart"))[1][1] == "Ann Lee"
 
 
 def test_he_before_anyone_spoke_is_the_subject_of_the_last_sentence_naming_someone():
