@@ -76,7 +76,8 @@ _AUXILIARIES = frozenset(
     "has have had also later then once previously earlier would will recently repeatedly "
     "further subsequently separately again simply just has been was were is are be being "
     "quoted as alleged to reportedly allegedly can could may might should must yesterday "
-    "today tonight monday tuesday wednesday thursday friday saturday sunday".split()
+    "today tonight monday tuesday wednesday thursday friday saturday sunday already now "
+    "still even long".split()
 )
 # Clause boundaries inside a sentence: the subject of a verb starts after the last one.
 _BOUNDARY_WORDS = frozenset(
@@ -498,7 +499,7 @@ def _subject_after(masked: str, start: int, stop: int) -> str | None:
         if word:
             words.append(word)
         if raw != word and not (raw.endswith(".") and _no_full_stop(word.casefold())):
-            if raw.endswith(",") and not _name_runs(words):
+            if raw.endswith(",") and word[:1].islower():
                 # "said BA director of commercial planning, Robert Boyle": the name after.
                 after = masked[start:stop].split(raw, 1)[-1].split()
                 name = list(itertools.takewhile(lambda w: w[:1].isupper(), after[:4]))
@@ -680,7 +681,7 @@ def _person_tokens(run: Sequence[str]) -> tuple[str, ...] | None:
     """A run's name without titles, even inside: "Cooperation Minister Cheikh Hamidou Kane",
     "MSP Karen Whitefield"."""
     words = [w for w in run if not w.endswith("-based")]
-    while len(words) > 2 and words[0].isupper() and len(words[0]) > 1:
+    while len(words) > 2 and words[0].isupper() and words[0].isalpha() and len(words[0]) > 1:
         words = words[1:]  # an acronym in front of a name: a title or an employer
     titles = [i for i, w in enumerate(words[:-1]) if w.casefold().rstrip(".") in TITLE_WORDS]
     if titles:
@@ -704,6 +705,13 @@ def _link(tokens: tuple[str, ...], state: _State) -> str | None:
     for k in range(len(tokens)):  # "Californian Thomas Slattery" -> "Thomas Slattery"
         linked = link_name(tokens[k:], state.people)
         if _fold(linked) in state.folded:
+            if (
+                len(linked) > 2
+                and linked[0].isupper()
+                and linked[0].isalpha()
+                and len(linked[0]) > 1
+            ):
+                linked = linked[1:]  # the model's "MSP Karen Whitefield"
             return " ".join(linked)
     return None
 
