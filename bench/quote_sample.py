@@ -9,6 +9,9 @@ The parts:
   from the articles not in ``sample_articles``, labelled the same way and never tuned on.
 * ``test_articles(corpora)``: a third, fresh test sample drawn the same way with
   ``TEST_SEED`` from the articles in neither of the first two samples, never tuned on.
+* ``blind_articles(corpora)``: a fourth, blind sample drawn the same way with
+  ``BLIND_SEED`` from the articles in none of the first three samples; never looked at while
+  developing, never tuned on.
 * ``candidate_spans(body)``: every double-quoted span of a body, found by plain quote-mark
   pairing per paragraph (see the function for the rules).
 * ``main``: the command line. ``--show`` prints each span with its context for labelling::
@@ -16,10 +19,12 @@ The parts:
       .venv/bin/python -m bench.quote_sample --show
       .venv/bin/python -m bench.quote_sample --show --heldout
       .venv/bin/python -m bench.quote_sample --show --test
+      .venv/bin/python -m bench.quote_sample --show --blind
 
 The gold labels live in ``bench/quotes_gold.jsonl`` (held-out sample:
-``bench/quotes_heldout.jsonl``; test sample: ``bench/quotes_test.jsonl``), one line per
-candidate span, no corpus text, and are described in ``bench/quotes_gold.md``.
+``bench/quotes_heldout.jsonl``; test sample: ``bench/quotes_test.jsonl``; blind sample:
+``bench/quotes_blind.jsonl``), one line per candidate span, no corpus text, and are
+described in ``bench/quotes_gold.md``.
 ``span_key`` gives the short sha1 that ties a label to its span.
 """
 
@@ -47,6 +52,8 @@ SEED = 7
 HELDOUT_SEED = 11
 # The test sample (``test_articles``): in neither of the first two, labelled the same way.
 TEST_SEED = 13
+# The blind sample (``blind_articles``): in none of the first three, never tuned on.
+BLIND_SEED = 17
 PER_CORPUS = 25
 BBC_CATEGORIES = ("business", "entertainment", "politics", "sport", "tech")
 # Articles with this many candidate spans are eligible; the budget keeps the sample small.
@@ -236,6 +243,13 @@ def test_articles(corpora: Path = DEFAULT) -> list[Article]:
     return sample_articles(corpora, seed=TEST_SEED, exclude=used)
 
 
+def blind_articles(corpora: Path = DEFAULT) -> list[Article]:
+    """The blind sample (``BLIND_SEED``, none of the first three samples), never tuned on."""
+    earlier = sample_articles(corpora) + heldout_articles(corpora) + test_articles(corpora)
+    used = frozenset(a.id for a in earlier)
+    return sample_articles(corpora, seed=BLIND_SEED, exclude=used)
+
+
 def _context(body: str, start: int, end: int, width: int = 300) -> str:
     """The span's paragraph and the one before it, cut to about ``width`` characters before."""
     paras = list(paragraphs(body))
@@ -267,8 +281,11 @@ def main(argv: list[str] | None = None) -> int:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--heldout", action="store_true", help="use the held-out sample")
     which.add_argument("--test", action="store_true", help="use the test sample")
+    which.add_argument("--blind", action="store_true", help="use the blind sample")
     args = parser.parse_args(argv)
-    if args.test:
+    if args.blind:
+        pick = blind_articles
+    elif args.test:
         pick = test_articles
     elif args.heldout:
         pick = heldout_articles

@@ -35,7 +35,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from indexer.entities import PARAGRAPH_BREAK, TITLE_WORDS, clean_person, link_name
 
@@ -115,6 +115,13 @@ _CLOSER = "”"
 _STRAIGHT = '"'
 _SINGLE = re.compile(r"(?<![\w’‘])‘((?:[^‘’\n]|’(?=\w))+?)’(?![\w’])")
 _MASK = "\x00"
+# Documents and media: they speak for someone ("the statement said", "the paper said").
+_MEDIA = ("newspaper", "paper", "daily", "weekly", "radio", "magazine", "television", "agency")
+_DOCUMENTS = frozenset(
+    "statement report lawsuit ruling letter study survey document filing complaint release "
+    "editorial communique".split()
+) | frozenset(_MEDIA)
+_SHARE = re.compile(r"\b(?:quarter|third|half|thirds|percent|per cent|pct)\b|%", re.I)
 _PREPOSITIONS = frozenset("of at for from with in".split())
 _DOCUMENT_BY = re.compile(
     r"(?:the|a|an)\s+(?:\w+\s+)?(?:statement|report|ruling|letter|lawsuit|study|survey|"
@@ -175,12 +182,15 @@ class Quote:
         kind: ``"person"``, ``"org"``, ``"unnamed"`` or ``"unknown"``.
         spans: ``(start, end)`` character offsets in the body of the quoted words, one per
             paragraph the quotation runs through.
+        basis: how the speaker was found ("verb-after/linked", "continuation/pronoun", …),
+            for evaluation and debugging.
     """
 
     text: str
     speaker: str | None
     kind: str
     spans: tuple[tuple[int, int], ...]
+    basis: str = field(default="", compare=False)
 
     @property
     def start(self) -> int:
@@ -197,6 +207,7 @@ class Quote:
 class _Speaker:
     name: str
     kind: str  # person, org, unnamed
+    via: str = field(default="", compare=False)  # how the subject became this speaker
 
 
 @dataclass
@@ -210,6 +221,7 @@ class _Piece:
     joins: bool = False  # continues the quotation of the piece before it
     speaker: _Speaker | None = None
     own: bool = False  # attributed by a verb of its own sentence
+    route: str = ""  # how the piece got its speaker: verb-after, continuation, …
 
 
 @dataclass
@@ -261,15 +273,18 @@ def find_quotes(body: str, people: Sequence[str] = ()) -> list[Quote]:
             event = _attribute(piece, events, ends, masked, para_pieces)
             if event is not None and event.speaker is not None:
                 piece.speaker, piece.own = event.speaker, True
+                piece.route = "verb-after" if event.start > piece.open else "verb-before"
         opening = para_pieces[0] if para_pieces and para_pieces[0].open == 0 else None
         if opening is not None and opening.speaker is None and previous_speaker is not None:
             # A paragraph that opens with a quotation of no one named: the previous
             # paragraph's speaker goes on talking.
             opening.speaker, opening.own = previous_speaker, True
+            opening.route = "continuation"
         for piece in para_pieces:
             if piece.speaker is None:
                 state.upto = start + piece.open
                 piece.speaker = _colon_speaker(piece, masked, ends, state)
+                piece.route = "colon"
                 piece.own = piece.speaker is not None
         _fill_from_neighbours(para_pieces, events, masked, ends)
         attributed = [p for p in para_pieces if p.speaker is not None]
@@ -613,26 +628,43 @@ def _resolve(event: _Event, events: Sequence[_Event], state: _State) -> _Speaker
 
 
 def _speaker(subject: str, state: _State) -> _Speaker | None:
+    """The speaker a subject names, marked with how it was found (``via``)."""
+    found = _speaker_of(subject, state)
+    if found is None or found.via:
+        return found
+    return replace(found, via=found.kind)
+
+
+def _speaker_of(subject: str, state: _State) -> _Speaker | None:
     words = subject.strip(" ,.;:").split()
     if not words:
         return None
     first = words[0].casefold()
     if len(words) == 1 and first in _PRONOUNS_PERSON:
-        return _previous_subject(state) or state.last_person or _last_mentioned(state)
+        found = _previous_subject(state) or state.last_person or _last_mentioned(state)
+        return replace(found, via="pronoun") if found else None
     if len(words) == 1 and first in _PRONOUNS_ORG:
-        return state.last_org
+        return replace(state.last_org, via="pronoun") if state.last_org else None
     if first in _PRONOUNS_NONE or first in _PRONOUNS_PERSON | _PRONOUNS_ORG:
         return None
     named_last = words[-1][:1].isupper()
     agent = _DOCUMENT_BY.match(" ".join(words))
     if agent:  # "the ruling by the U.S. Court of Appeals" -> the court
         return _speaker(agent.group(1), state)
+    if first in ("the", "a", "an", "its", "his", "her", "their") and len(words) <= 4:
+        if words[-1].casefold().strip("-") in _DOCUMENTS:
+            # "the statement said": a document speaks for whoever issued it.
+            issuer = _issuer(words[-1].casefold(), state)
+            return replace(issuer, via="document") if issuer else None
+    if _SHARE.search(" ".join(words)):
+        return None  # "around one quarter said": a survey's answers, not a speaker
     if len(words) == 2 and first == "the" and _AGE.fullmatch(words[1]):
-        return state.last_person or _last_mentioned(state)  # "the 28-year-old said"
+        found = state.last_person or _last_mentioned(state)  # "the 28-year-old said"
+        return replace(found, via="pronoun") if found else None
     if first == "the" and not (len(words) > 2 and not words[1][:1].isupper() and named_last):
         head = words[1] if len(words) > 1 else ""
         if (referent := _by_role(words, state)) is not None:
-            return referent
+            return replace(referent, via="role")
         if head[:1].isupper() and named_last:
             return _Speaker(_lower_first(words), "org")  # "the Kremlin", not "the IMF team"
         return _Speaker(_lower_first(words), "unnamed")  # "the company", "the spokesman"
@@ -654,7 +686,7 @@ def _speaker(subject: str, state: _State) -> _Speaker | None:
     found = [(run, _person_tokens(run)) for run in runs]
     for _, tokens in reversed(found):
         if tokens and (linked := _link(tokens, state)):
-            return _Speaker(linked, "person")
+            return _Speaker(linked, "person", "linked")
     # Not one of the article's people: a name the model missed ("Arsenal manager Arsene
     # Wenger", "Mr Smith"), else an organisation ("Chrysler", "Reuters").
     # The head of a subject comes last: "U.S. West vice president Jim Anderson".
@@ -687,6 +719,31 @@ def _person_tokens(run: Sequence[str]) -> tuple[str, ...] | None:
     if titles:
         words = words[titles[-1] + 1 :]
     return clean_person(" ".join(words))
+
+
+def _issuer(noun: str, state: _State) -> _Speaker | None:
+    """Who issued "the statement" (the newspaper "the paper" is): named earlier, or None."""
+    text = state.text[: state.upto]
+    if noun in _MEDIA:
+        named = re.compile(
+            rf"\b(?:{'|'.join(_MEDIA)})\s+(?P<a>{_NAME})|(?P<b>{_NAME})\s+(?i:{noun})\b",
+        )
+        for match in named.finditer(text):
+            name = match.group("a") or match.group("b")
+            if name and name.split()[0].casefold() not in _LEADING_NOT_NAME | {"the", "a"}:
+                return _Speaker(name, "org")
+        return None
+    said_in = re.compile(
+        rf"(?P<x>(?:[A-Z][\w.&'’-]*\s+){{0,4}}[A-Z][\w.&'’-]*)>?\s+(?:said|says)\s+in\s+an?\s+"
+        rf"(?:\w+\s+){{0,2}}{noun}|\ban?\s+(?:\w+\s+){{0,2}}{noun}\s+(?:from|by|issued by)\s+"
+        rf"(?P<y>(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){{0,4}})"
+    )
+    found = list(said_in.finditer(text))
+    if not found:
+        return None
+    subject = found[-1].group("x") or found[-1].group("y")
+    speaker = _speaker_of(subject.lstrip("<"), state)
+    return speaker if speaker is not None and speaker.kind != "unnamed" else None
 
 
 def _full_org(name: str, state: _State) -> str:
@@ -848,10 +905,12 @@ def _fill_from_neighbours(
         before += [(e.start, e.speaker) for e in events if e.end <= piece.open and e.speaker]
         if before:
             piece.speaker = max(before, key=lambda pair: pair[0])[1]
+            piece.route = "neighbour"
             continue
         after = [p for p in pieces[i + 1 :] if p.own]
         if after:
             piece.speaker = after[0].speaker
+            piece.route = "neighbour"
 
 
 def _colon_speaker(piece: _Piece, masked: str, ends: Sequence[int], state: _State):
@@ -894,12 +953,14 @@ def _assemble(body: str, pieces: Sequence[_Piece]) -> list[Quote]:
             continue
         if speaker is None and (count < MIN_UNATTRIBUTED_WORDS or _title_case(text)):
             continue
+        route = next((p.route for p in group if p.speaker is not None), "")
         quotes.append(
             Quote(
                 text=text,
                 speaker=speaker.name if speaker else None,
                 kind=speaker.kind if speaker else "unknown",
                 spans=spans,
+                basis=f"{route}/{speaker.via}" if speaker else "",
             )
         )
     return quotes
