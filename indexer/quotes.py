@@ -115,6 +115,7 @@ _CLOSER = "”"
 _STRAIGHT = '"'
 _SINGLE = re.compile(r"(?<![\w’‘])‘((?:[^‘’\n]|’(?=\w))+?)’(?![\w’])")
 _MASK = "\x00"
+_ANY_MARK = re.compile('["“”„‘]')
 # Documents and media: they speak for someone ("the statement said", "the paper said").
 _MEDIA = ("newspaper", "paper", "daily", "weekly", "radio", "magazine", "television", "agency")
 _DOCUMENTS = frozenset(
@@ -131,11 +132,13 @@ _DOCUMENT_BY = re.compile(
 _COMPANY_SUFFIXES = tuple(
     " " + s for s in "Inc Corp Corporation Co Cos Ltd Plc PLC AG SA NV BV GmbH SpA".split()
 )
+_FIRST_NAME_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]+)\s+$")
 _AGE = re.compile(r"\d{1,3}-year-old")
 _COMPANY_SUFFIX = (
     r"(?:(?i:inc|corp|corporation|co|cos|ltd|plc)|AG|SA|NV|N\.V|BV|GmbH|SpA|Group|Bank"
     r"|Holdings|Industries|Partners)"
 )
+_ORG_TAIL = re.compile(rf"(?:\s+(?:[A-Z][\w.&'’-]*|and|of|&)){{0,4}}\s+{_COMPANY_SUFFIX}\b")
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _CALLED_NOT_SPEECH = re.compile(r"\s+(?:for|on|off|up|in|out|back|upon)\b")
 _WITH_SUBJECT = re.compile(r"\bwith\s+((?:\S+\s+){0,5}?\S+)\s+$")
@@ -254,6 +257,8 @@ def find_quotes(body: str, people: Sequence[str] = ()) -> list[Quote]:
             line break and indentation).
         people: the article's canonical people (full names): speakers resolve to these.
     """
+    if not _ANY_MARK.search(body):
+        return []  # most wire copy: nothing to find
     names = sorted((tuple(p.split()) for p in people if p.strip()), key=len, reverse=True)
     state = _State(names, {_fold(n) for n in names}, body)
     pieces: list[_Piece] = []
@@ -750,11 +755,23 @@ def _full_org(name: str, state: _State) -> str:
     """A company's name as the article introduces it: "Deutsche" -> "Deutsche Bank AG"."""
     if name.endswith(_COMPANY_SUFFIXES):
         return name
-    pattern = re.compile(
-        rf"\b{re.escape(name)}(?:\s+(?:[A-Z][\w.&'’-]*|and|of|&)){{0,4}}\s+{_COMPANY_SUFFIX}\b"
-    )
-    match = pattern.search(state.text)
-    return " ".join(match.group(0).split()) if match else name
+    for at in _occurrences(state.text, name):
+        tail = _ORG_TAIL.match(state.text, at + len(name))
+        if tail:
+            return " ".join((name + tail.group(0)).split())
+    return name
+
+
+def _occurrences(text: str, word: str):
+    """Where ``word`` stands in ``text`` as a whole word (str.find: no regex to compile)."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not text[at - 1].isalnum()) and (
+            end == len(text) or not text[end].isalnum()
+        ):
+            yield at
+        at = text.find(word, at + 1)
 
 
 def _link(tokens: tuple[str, ...], state: _State) -> str | None:
@@ -775,9 +792,9 @@ def _link(tokens: tuple[str, ...], state: _State) -> str | None:
 
 def _full_name(surname: str, state: _State) -> str | None:
     """The body's "First Surname" for a surname the model did not tag, if it has one."""
-    pattern = re.compile(rf"(?<![\w-])([A-Z][a-z]+)\s+{re.escape(surname)}\b")
-    for match in pattern.finditer(state.text, 0, state.upto):
-        tokens = clean_person(match.group(0))
+    for at in _occurrences(state.text[: state.upto], surname):
+        first = _FIRST_NAME_BEFORE.search(state.text, max(0, at - 40), at)
+        tokens = clean_person(f"{first.group(1)} {surname}") if first else None
         if tokens and len(tokens) == 2:
             return " ".join(tokens)
     return None
