@@ -142,6 +142,7 @@ def _document(article: Article, content_hash: str) -> dict:
         "source": article.source,
         "content_hash": content_hash,
         "quotes": [[q.start, q.end, q.text, q.speaker] for q in article.quotes],
+        "dated": int(article.date is not None),
     }
     if article.date is not None:
         doc["date"] = article.date
@@ -163,6 +164,7 @@ def _quote_documents(article: Article) -> Iterator[dict]:
             "kind": quote.kind,
             "url": article.url,
             "position": quote.start,
+            "dated": int(article.date is not None),
         }
         if article.date is not None:
             doc["date"] = article.date

@@ -98,6 +98,8 @@ def build_schema() -> Schema:
         people_tag=KEYWORD(stored=True, commas=True, lowercase=False),
         places_tag=KEYWORD(stored=True, commas=True, lowercase=False),
         date=DATETIME(stored=True, sortable=True),
+        # 1 when the article has a date: date orders put undated articles last both ways.
+        dated=NUMERIC(int, sortable=True),
         year=NUMERIC(int, stored=True, sortable=True),
         url=STORED(),
         author=TEXT(analyzer=names, stored=True),
@@ -128,6 +130,7 @@ def build_quote_schema() -> Schema:
         speaker=STORED(),
         kind=ID(stored=True),
         date=DATETIME(stored=True, sortable=True),
+        dated=NUMERIC(int, sortable=True),
         url=STORED(),
         position=NUMERIC(int, stored=True, sortable=True),
     )

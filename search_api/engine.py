@@ -345,10 +345,7 @@ class Engine:
     def _run(self, searcher, query, req: SearchRequest, sort: str, filters, pairs=()) -> _Run:
         sortedby = None
         if sort != "relevance":
-            sortedby = [
-                sorting.FieldFacet("date", reverse=(sort == "newest")),
-                sorting.ScoreFacet(),
-            ]
+            sortedby = [*date_order(sort), sorting.ScoreFacet()]
         if filters is not None:
             # Filters join the query at score 0: Whoosh's FilterCollector would bypass the
             # time limit (it only filters in its own collect loop).
@@ -522,11 +519,7 @@ class Engine:
         sortedby = None
         if sort != "relevance":
             # Date order; within one article, the order of the text.
-            newest = sort == "newest"
-            sortedby = [
-                sorting.FieldFacet("date", reverse=newest),
-                sorting.FieldFacet("position"),
-            ]
+            sortedby = [*date_order(sort), sorting.FieldFacet("position")]
         collector = searcher.collector(
             limit=req.page * req.per_page, sortedby=sortedby, optimize=False
         )
@@ -564,6 +557,14 @@ class Engine:
             places=split_tags(fields.get("places_tag")),
             source=fields.get("source", ""),
         )
+
+
+def date_order(sort: str) -> list:
+    """Sort facets for "newest"/"oldest": dated documents first either way, then by date."""
+    return [
+        sorting.FieldFacet("dated", reverse=True),
+        sorting.FieldFacet("date", reverse=(sort == "newest")),
+    ]
 
 
 def _quote_at(quotes, snippet: Snippet | None) -> dict | None:

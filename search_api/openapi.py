@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from search_api.engine import MAX_PER_PAGE, MAX_RESULT_DEPTH, SORTS
 from search_api.query import MAX_QUERY_CHARS
+from search_api.resources.quotes import MAX_SPEAKER_CHARS
 from search_api.suggest import MAX_PREFIX_CHARS
 
 _ERROR = {"$ref": "#/components/responses/Error"}
@@ -72,6 +73,70 @@ def openapi_document() -> dict:
             "people": {"type": "array", "items": {"type": "string"}},
             "places": {"type": "array", "items": {"type": "string"}},
             "score": {"type": ["number", "null"]},
+            "quote": {
+                "type": ["object", "null"],
+                "description": "The quotation the snippet's match falls in, with its speaker.",
+                "properties": {
+                    "text": {"type": "string"},
+                    "speaker": {"type": ["string", "null"]},
+                },
+            },
+        },
+    }
+    quote_params = [
+        _param(
+            "q",
+            {"type": "string", "maxLength": MAX_QUERY_CHARS},
+            'Words or "a phrase" of the quotation (same syntax as /search; people: is the '
+            "speaker, title: the article's title); blank with a speaker.",
+        ),
+        _param(
+            "speaker",
+            {"type": "string", "maxLength": MAX_SPEAKER_CHARS},
+            "Every word given must be a word of the speaker's name (putin, Vladimir Putin).",
+        ),
+        _param(
+            "sort",
+            {"type": "string", "enum": list(SORTS), "default": "relevance"},
+            "relevance, or by date: oldest answers 'where did this first appear'.",
+        ),
+        _param("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+        _param(
+            "per_page",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10},
+            f"Page size; page * per_page <= {MAX_RESULT_DEPTH}.",
+        ),
+    ]
+    quote_hit = {
+        "type": "object",
+        "required": ["text", "speaker", "article_id", "title", "date", "snippet"],
+        "properties": {
+            "text": {"type": "string"},
+            "speaker": {
+                "type": ["string", "null"],
+                "description": "Canonical full name, organisation, or the article's words "
+                "for an unnamed speaker; null when the article does not say.",
+            },
+            "article_id": {"type": "string"},
+            "title": {"type": "string"},
+            "date": {"type": ["string", "null"]},
+            "url": {"type": ["string", "null"]},
+            "snippet": {"type": "string", "description": "Escaped HTML with <mark> only."},
+            "score": {"type": ["number", "null"]},
+        },
+    }
+    quote_response = {
+        "type": "object",
+        "required": ["total", "results"],
+        "properties": {
+            "query": {"type": "string"},
+            "speaker": {"type": "string"},
+            "sort": {"type": "string", "enum": list(SORTS)},
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "results": {"type": "array", "items": quote_hit},
+            "timed_out": {"type": "boolean"},
         },
     }
     search_response = {
@@ -182,6 +247,13 @@ def openapi_document() -> dict:
                         "400": _ERROR,
                         "503": _ERROR,
                     },
+                }
+            },
+            "/quotes": {
+                "get": {
+                    "summary": "Quotations found in the articles, with who said them",
+                    "parameters": quote_params,
+                    "responses": {"200": ok(quote_response), "400": _ERROR, "503": _ERROR},
                 }
             },
             "/articles/{id}": {
