@@ -17,14 +17,17 @@ spaCy parser would cost more than the whole NER pass):
    Kazagui said"; "Smith, the spokesman, said" skips the apposition), or the words after
    it for an inverted "said Smith"; "according to X"; a participle ("adding", "noting")
    takes the subject of the sentence's finite verb.
-3. A subject becomes a speaker: a pronoun ("he added") is the last named person quoted or
-   reported; a name is linked to the article's canonical people (a surname to the full
-   name); "the Kremlin" is an organisation; "a spokesman for the UN force" stays unnamed,
-   in the article's words.
+3. A subject becomes a speaker: "he"/"she" is the person the sentence before was about,
+   else the last named speaker; a name is linked to the article's canonical people (a
+   surname or a titled name to the full name); "the president" is the person the article
+   called "President X"; "the company"/"the exchange" the organisation it introduced; an
+   organisation goes by the fullest name the article gives ("Deutsche Bank AG"); "the
+   statement" speaks for whoever issued it, else for no one; "a spokesman for the UN
+   force" stays unnamed, in the article's words.
 4. Each quotation takes the first speech verb after it in its sentence, else the last one
-   before it; a quotation that is a whole sentence with no verb of its own takes its
-   paragraph neighbour's speaker; a paragraph that is only a quotation continues the
-   previous paragraph's speaker.
+   before it; a whole-sentence quotation with no verb of its own takes the speaker before
+   it in its paragraph; a paragraph that opens with a quotation of no one named continues
+   the previous paragraph's speaker. ``Quote.basis`` records which of these applied.
 
 Quotations of one word (scare quotes) are dropped; so are unattributed ones shorter than
 ``MIN_UNATTRIBUTED_WORDS`` words and unattributed ones in Title Case (titles of works).
