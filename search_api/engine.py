@@ -183,6 +183,7 @@ class HealthInfo:
     schema_version: int
     built_at: str
     generation: str
+    quotes: int = 0
 
 
 def split_tags(value: str | None) -> list[str]:
@@ -267,6 +268,7 @@ class Engine:
             schema_version=opened.meta.schema_version,
             built_at=opened.meta.built_at,
             generation=opened.meta.generation,
+            quotes=opened.quote_searcher.doc_count(),
         )
 
     def search(self, req: SearchRequest) -> SearchResponse:

@@ -278,6 +278,7 @@ def openapi_document() -> dict:
                                     "schema_version": {"type": "integer"},
                                     "built_at": {"type": "string"},
                                     "generation": {"type": "string"},
+                                    "quotes": {"type": "integer"},
                                 },
                             }
                         ),

@@ -69,6 +69,8 @@ def test_a_build_writes_a_quotes_index_and_counts_it(index_dir):
     meta = store.read_meta(store.current_generation(index_dir))
     assert meta.quotes == 7 + 1 + 1 + 2
     assert (store.current_generation(index_dir) / store.QUOTES_DIR).is_dir()
+    health = testing.TestClient(create_app(Settings(index_dir=index_dir))).simulate_get("/health")
+    assert health.json["quotes"] == meta.quotes
 
 
 def test_a_phrase_finds_the_quotation_and_its_speaker(client):

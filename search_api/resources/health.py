@@ -20,4 +20,5 @@ class HealthResource:
             "schema_version": info.schema_version,
             "built_at": info.built_at,
             "generation": info.generation,
+            "quotes": info.quotes,
         }
