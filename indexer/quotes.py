@@ -249,7 +249,6 @@ class _State:
     upto: int = 0  # where the speech verb being resolved stands in the body
     last_person: _Speaker | None = None
     last_org: _Speaker | None = None
-    history: list[_Speaker] = field(default_factory=list)
 
 
 def find_quotes(body: str, people: Sequence[str] = ()) -> list[Quote]:
@@ -292,8 +291,8 @@ def find_quotes(body: str, people: Sequence[str] = ()) -> list[Quote]:
             if piece.speaker is None:
                 state.upto = start + piece.open
                 piece.speaker = _colon_speaker(piece, masked, ends, state)
-                piece.route = "colon"
-                piece.own = piece.speaker is not None
+                if piece.speaker is not None:
+                    piece.own, piece.route = True, "colon"
         _fill_from_neighbours(para_pieces, events, masked, ends)
         attributed = [p for p in para_pieces if p.speaker is not None]
         last_event = max(
