@@ -964,7 +964,9 @@ def _assemble(body: str, pieces: Sequence[_Piece]) -> list[Quote]:
     quotes = []
     for group in groups:
         speaker = next((p.speaker for p in group if p.speaker is not None), None)
-        spans = tuple(_trim(body, p.inner) for p in group)
+        spans = tuple(span for p in group if (span := _trim(body, p.inner))[0] < span[1])
+        if not spans:
+            continue
         text = " ".join(" ".join(body[s:e].split()) for s, e in spans).strip()
         text = text.rstrip(",;: ")
         count = len(text.split())

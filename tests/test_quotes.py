@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from indexer.quotes import find_quotes
@@ -181,6 +181,7 @@ def test_odd_input_gives_no_quotations(body):
 
 
 @settings(max_examples=300, deadline=None)
+@example(body='a said "a a\n\n“')  # an empty continuation paragraph gave an empty span
 @given(
     st.lists(
         st.sampled_from([*'ab AB.,:;"“”‘’\n-', "\n\n", " said", " Lee", " he", "The "]),
