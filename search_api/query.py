@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from whoosh import query as wq
 
 from search_api.minmatch import MinMatchOr
+from search_api.phrase import Phrase
 
 MAX_QUERY_CHARS = 1000
 MAX_ITEMS = 50
@@ -224,7 +225,7 @@ class QueryBuilder:
         weight = field_weight(field)
         if len(toks) == 1:
             return wq.Term(field, toks[0], boost=weight)
-        return wq.Phrase(field, toks, boost=weight)
+        return Phrase(field, toks, boost=weight)
 
     def _prefix_query(self, field: str, text: str) -> wq.Query | None:
         # Expand against the unstemmed vocabulary, keep the most frequent words, then
