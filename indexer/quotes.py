@@ -70,7 +70,7 @@ _PARTICIPLES = frozenset(
     "claiming describing urging writing calling terming".split()
 )
 _VERB = re.compile(
-    r"(?<!-)\b(?:(?P<according>according to)|(?P<pointed>pointed out|went on)"
+    r"(?<!-)\b(?:(?P<according>according to)|(?:pointed out|went on)"
     rf"|(?P<verb>{'|'.join(sorted(QUOTE_VERBS | _PARTICIPLES, key=len, reverse=True))}))\b"
 )
 

@@ -278,6 +278,10 @@ class Engine:
             QueryError: the request cannot be answered (the message says why).
             IndexUnavailable: no index can be opened.
         """
+        return self._answer("search", req, lambda opened: self._search(opened.searcher, req))
+
+    def _answer(self, kind: str, req, run):
+        """Check sort and paging, then answer ``req`` from the result cache or by ``run``."""
         if req.sort not in SORTS:
             raise QueryError(f"Unknown sort {req.sort!r}; use one of: {', '.join(SORTS)}.")
         if req.page * req.per_page > MAX_RESULT_DEPTH:
@@ -287,11 +291,11 @@ class Engine:
             )
         opened = self._open()
         # Same request, same generation: same answer (a finished build changes the key).
-        key = (opened.generation, " ".join(req.q.split()), *astuple(req)[1:])
+        key = (kind, opened.generation, " ".join(req.q.split()), *astuple(req)[1:])
         cached = self._results.get(key)
         if cached is not None:
             return replace(cached, query=req.q)
-        response = self._search(opened.searcher, req)
+        response = run(opened)
         if not response.timed_out:
             self._results.put(key, response)
         return response
@@ -356,22 +360,10 @@ class Engine:
         rerank = sortedby is None and bool(pairs)
         if rerank:
             depth = max(depth, query_module.PROXIMITY_CANDIDATES)
-        # optimize=False: every match must reach the DocnumCollector (exact totals, facets).
-        collector = searcher.collector(limit=depth, sortedby=sortedby, optimize=False)
-        docs = DocnumCollector(collector)
-        limited = TimeLimitCollector(docs, timelimit=QUERY_TIME_LIMIT_S, use_alarm=False)
-        timed_out = False
-        try:
-            searcher.search_with_collector(query, limited)
-        except TimeLimit:
-            timed_out = True
-        top = [
-            (hit.docnum, hit.score if isinstance(hit.score, float) else None)
-            for hit in limited.results()
-        ]
+        run = _collect(searcher, query, depth, sortedby)
         if rerank:
-            top = proximity_rerank(searcher, top, pairs)
-        return _Run(top, docs.docnums, timed_out)
+            run.top = proximity_rerank(searcher, run.top, pairs)
+        return run
 
     def _facets(self, searcher) -> FacetIndex:
         return self._per_generation("facets", FacetIndex, searcher)
@@ -432,22 +424,7 @@ class Engine:
             QueryError: the request cannot be answered (the message says why).
             IndexUnavailable: no index can be opened.
         """
-        if req.sort not in SORTS:
-            raise QueryError(f"Unknown sort {req.sort!r}; use one of: {', '.join(SORTS)}.")
-        if req.page * req.per_page > MAX_RESULT_DEPTH:
-            raise QueryError(
-                f"Results can be paged up to {MAX_RESULT_DEPTH} deep (page * per_page); "
-                "narrow the search instead."
-            )
-        opened = self._open()
-        key = ("quotes", opened.generation, " ".join(req.q.split()), *astuple(req)[1:])
-        cached = self._results.get(key)
-        if cached is not None:
-            return replace(cached, query=req.q)
-        response = self._quotes(opened.quote_searcher, req)
-        if not response.timed_out:
-            self._results.put(key, response)
-        return response
+        return self._answer("quotes", req, lambda opened: self._quotes(opened.quote_searcher, req))
 
     def _quotes(self, searcher, req: QuoteRequest) -> QuoteResponse:
         parsed = parse_query(req.q)
@@ -522,21 +499,7 @@ class Engine:
         if sort != "relevance":
             # Date order; within one article, the order of the text.
             sortedby = [*date_order(sort), sorting.FieldFacet("position")]
-        collector = searcher.collector(
-            limit=req.page * req.per_page, sortedby=sortedby, optimize=False
-        )
-        docs = DocnumCollector(collector)
-        limited = TimeLimitCollector(docs, timelimit=QUERY_TIME_LIMIT_S, use_alarm=False)
-        timed_out = False
-        try:
-            searcher.search_with_collector(query, limited)
-        except TimeLimit:
-            timed_out = True
-        top = [
-            (hit.docnum, hit.score if isinstance(hit.score, float) else None)
-            for hit in limited.results()
-        ]
-        return _Run(top, docs.docnums, timed_out)
+        return _collect(searcher, query, req.page * req.per_page, sortedby)
 
     def generation(self) -> str:
         """The name of the generation being served (changes with every finished build)."""
@@ -559,6 +522,24 @@ class Engine:
             places=split_tags(fields.get("places_tag")),
             source=fields.get("source", ""),
         )
+
+
+def _collect(searcher, query, depth: int, sortedby) -> _Run:
+    """Every match counted, the best ``depth`` kept, within the time limit."""
+    # optimize=False: every match must reach the DocnumCollector (exact totals, facets).
+    collector = searcher.collector(limit=depth, sortedby=sortedby, optimize=False)
+    docs = DocnumCollector(collector)
+    limited = TimeLimitCollector(docs, timelimit=QUERY_TIME_LIMIT_S, use_alarm=False)
+    timed_out = False
+    try:
+        searcher.search_with_collector(query, limited)
+    except TimeLimit:
+        timed_out = True
+    top = [
+        (hit.docnum, hit.score if isinstance(hit.score, float) else None)
+        for hit in limited.results()
+    ]
+    return _Run(top, docs.docnums, timed_out)
 
 
 def date_order(sort: str) -> list:

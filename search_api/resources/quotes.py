@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import falcon
 
-from search_api.engine import MAX_PER_PAGE, SORTS, QuoteRequest, QuoteResponse
+from search_api.engine import QuoteRequest, QuoteResponse
 from search_api.query import QueryError
 from search_api.resources.articles import iso_date
+from search_api.resources.search import read_paging
 
 MAX_SPEAKER_CHARS = 200
 
 
 def read_quote_request(req: falcon.Request) -> QuoteRequest:
     """Validate the query string into a ``QuoteRequest`` (400 on anything malformed)."""
-    sort = req.get_param("sort", default="relevance")
-    if sort not in SORTS:
-        raise falcon.HTTPBadRequest(
-            title="Invalid parameter",
-            description=f"Unknown sort {sort!r}; use one of: {', '.join(SORTS)}.",
-        )
+    paging = read_paging(req)
     speaker = (req.get_param("speaker") or "").strip()
     if len(speaker) > MAX_SPEAKER_CHARS:
         raise falcon.HTTPBadRequest(
@@ -28,9 +24,7 @@ def read_quote_request(req: falcon.Request) -> QuoteRequest:
     return QuoteRequest(
         q=(req.get_param("q") or "").strip(),
         speaker=speaker,
-        page=req.get_param_as_int("page", min_value=1, default=1),
-        per_page=req.get_param_as_int("per_page", min_value=1, max_value=MAX_PER_PAGE, default=10),
-        sort=sort,
+        **paging,
     )
 
 

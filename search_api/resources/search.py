@@ -9,14 +9,26 @@ from search_api.query import QueryError
 from search_api.resources.articles import iso_date
 
 
-def read_search_request(req: falcon.Request) -> SearchRequest:
-    """Validate the query string into a ``SearchRequest`` (400 on anything malformed)."""
+def read_paging(req: falcon.Request) -> dict:
+    """``sort``, ``page`` and ``per_page`` of a search (400 on anything malformed)."""
     sort = req.get_param("sort", default="relevance")
     if sort not in SORTS:
         raise falcon.HTTPBadRequest(
             title="Invalid parameter",
             description=f"Unknown sort {sort!r}; use one of: {', '.join(SORTS)}.",
         )
+    return {
+        "sort": sort,
+        "page": req.get_param_as_int("page", min_value=1, default=1),
+        "per_page": req.get_param_as_int(
+            "per_page", min_value=1, max_value=MAX_PER_PAGE, default=10
+        ),
+    }
+
+
+def read_search_request(req: falcon.Request) -> SearchRequest:
+    """Validate the query string into a ``SearchRequest`` (400 on anything malformed)."""
+    paging = read_paging(req)
     date_from = req.get_param_as_date("from", format_string="%Y-%m-%d")
     date_to = req.get_param_as_date("to", format_string="%Y-%m-%d")
     if date_from and date_to and date_from > date_to:
@@ -25,9 +37,7 @@ def read_search_request(req: falcon.Request) -> SearchRequest:
         )
     return SearchRequest(
         q=(req.get_param("q") or "").strip(),
-        page=req.get_param_as_int("page", min_value=1, default=1),
-        per_page=req.get_param_as_int("per_page", min_value=1, max_value=MAX_PER_PAGE, default=10),
-        sort=sort,
+        **paging,
         people=tuple(v for v in (req.get_param_as_list("people") or []) if v.strip()),
         places=tuple(v for v in (req.get_param_as_list("places") or []) if v.strip()),
         date_from=date_from,
