@@ -362,7 +362,11 @@ class Engine:
             depth = max(depth, query_module.PROXIMITY_CANDIDATES)
         run = _collect(searcher, query, depth, sortedby)
         if rerank:
-            run.top = proximity_rerank(searcher, run.top, pairs)
+            # Always the same candidates, whatever the page size: the top of page 1 is then
+            # the top of every deeper answer too. Bonuses only raise scores, so the
+            # re-ranked head stays above the rest.
+            head = query_module.PROXIMITY_CANDIDATES
+            run.top = proximity_rerank(searcher, run.top[:head], pairs) + run.top[head:]
         return run
 
     def _facets(self, searcher) -> FacetIndex:
@@ -526,8 +530,14 @@ class Engine:
 
 def _collect(searcher, query, depth: int, sortedby) -> _Run:
     """Every match counted, the best ``depth`` kept, within the time limit."""
-    # optimize=False: every match must reach the DocnumCollector (exact totals, facets).
+    # Every match must reach the DocnumCollector (exact totals and facets), so no pruning:
+    # optimize=False turns off block-quality skipping, and replace=0 stops the collector
+    # from swapping in a cheaper matcher once its heap is full (Whoosh's ScoredCollector
+    # does that even without optimize: a union becomes an intersection or drops a branch
+    # whose best score cannot reach the heap, and those documents are never counted).
     collector = searcher.collector(limit=depth, sortedby=sortedby, optimize=False)
+    if hasattr(collector, "replace"):
+        collector.replace = 0
     docs = DocnumCollector(collector)
     limited = TimeLimitCollector(docs, timelimit=QUERY_TIME_LIMIT_S, use_alarm=False)
     timed_out = False
