@@ -37,6 +37,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         middleware.insert(0, falcon.CORSMiddleware(allow_origins=allow))
     app = falcon.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True
+    # An empty parameter (`to=` from a date form left blank) means "not given".
+    app.req_options.keep_blank_qs_values = False
     # orjson: several times faster than the stdlib for search responses.
     json_handler = media.JSONHandler(
         dumps=functools.partial(orjson.dumps, option=orjson.OPT_NON_STR_KEYS),

@@ -305,3 +305,26 @@ def test_odd_input_is_text_or_a_400_never_a_500(client, q):
         assert set(resp.json) == {"title", "description"}
     else:
         assert isinstance(resp.json["total"], int)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "putin", "from": "2015-01-01", "to": ""},
+        {"q": "putin", "from": "", "to": "2030-01-01"},
+        {"q": "putin", "from": "", "to": ""},
+        {"q": "putin", "page": "", "per_page": "", "sort": ""},
+        {"q": "putin", "people": "", "places": ""},
+    ],
+)
+def test_an_empty_parameter_means_not_given(client, params):
+    given = {k: v for k, v in params.items() if v}
+    assert search(client, **params)["total"] == search(client, **given)["total"] > 0
+
+
+def test_the_page_date_form_left_blank_is_not_an_error(client):
+    # The page's filter form sends every field, filled or not.
+    for query in ("q=putin&from=2015-01-01&to=", "q=putin&from=&to=", "q=putin&from=&to=&sort="):
+        resp = client.simulate_get("/", query_string=query)
+        assert resp.status_code == 200, (query, resp.text[:300])
+        assert "is invalid" not in resp.text
