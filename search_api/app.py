@@ -29,7 +29,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     settings = settings or Settings.from_env()
     engine = engine or Engine(settings.index_dir)
     cors = settings.cors_origins
-    middleware = [GenerationCache(engine)]
+    middleware = [GenerationCache(engine, vary_origin=bool(cors))]
     if cors:
         # Falcon's own CORS middleware: an origin not on the list gets no
         # Access-Control-Allow-Origin header.

@@ -6,6 +6,11 @@ when the client already holds it (before any search runs), and sets the headers 
 way out. It also keeps the rendered bodies of recent answers (an LRU keyed by that ETag),
 so a repeated request skips routing, searching and serialising. A finished build changes
 the generation, so every ETag, and every cache key, changes with it.
+
+With CORS on, every answer says ``Vary: Origin``: the CORS middleware adds
+``Access-Control-Allow-Origin`` for listed origins only, so a shared cache (a CDN) must not
+hand a copy made for one origin to another. The kept bodies never hold CORS headers: the
+CORS middleware runs after this one on the way out, also for answers replayed from here.
 """
 
 from __future__ import annotations
@@ -29,9 +34,12 @@ def _cacheable(path: str) -> bool:
 class GenerationCache:
     """Conditional GETs and cache headers for results that only change with a build."""
 
-    def __init__(self, engine, body_cache_entries: int = BODY_CACHE_ENTRIES):
+    def __init__(
+        self, engine, body_cache_entries: int = BODY_CACHE_ENTRIES, vary_origin: bool = False
+    ):
         self.engine = engine
         self.bodies = LRUCache(body_cache_entries)
+        self.vary_origin = vary_origin
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         if req.method not in ("GET", "HEAD") or not _cacheable(req.path):
@@ -47,6 +55,7 @@ class GenerationCache:
             resp.status = falcon.HTTP_304
             resp.etag = etag
             resp.cache_control = [f"public, max-age={MAX_AGE_S}"]
+            self._vary(resp)
             resp.complete = True
             return
         cached = self.bodies.get(etag)
@@ -57,7 +66,14 @@ class GenerationCache:
             req.context.from_cache = True
             resp.complete = True
 
+    def _vary(self, resp: falcon.Response) -> None:
+        if self.vary_origin:
+            vary = [v.strip() for v in (resp.get_header("Vary") or "").split(",") if v.strip()]
+            if "origin" not in (v.lower() for v in vary):
+                resp.set_header("Vary", ", ".join([*vary, "Origin"]))
+
     def process_response(self, req, resp, resource, req_succeeded: bool) -> None:
+        self._vary(resp)
         etag = getattr(req.context, "etag", None)
         if etag is None or not req_succeeded or resp.status != falcon.HTTP_200:
             return

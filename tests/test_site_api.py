@@ -171,3 +171,45 @@ def test_etag_follows_the_index_generation(built):
 def test_errors_are_not_cached(client):
     resp = client.simulate_get("/search", params={"q": "putin", "page": "0"})
     assert resp.status_code == 400 and "etag" not in resp.headers
+
+
+@pytest.mark.parametrize(
+    "path,params",
+    [
+        ("/search", {"q": "putin"}),
+        ("/suggest", {"q": "pu"}),
+        ("/quotes", {"speaker": "putin"}),
+        ("/articles/p1", {}),
+        ("/", {"q": "putin"}),
+    ],
+)
+def test_cors_answers_vary_by_origin_and_cached_copies_keep_their_cors_headers(built, path, params):
+    client = client_for(built, cors_origins=("https://www.example",))
+    site = {"Origin": "https://www.example"}
+    plain = client.simulate_get(path, params=params)  # fills the body cache, no Origin
+    assert plain.status_code == 200
+    assert "origin" in plain.headers.get("vary", "").lower()
+    assert "access-control-allow-origin" not in plain.headers
+    cors = client.simulate_get(path, params=params, headers=site)  # replayed from the cache
+    assert cors.headers["access-control-allow-origin"] == "https://www.example"
+    assert "origin" in cors.headers.get("vary", "").lower()
+    again = client.simulate_get(path, params=params)
+    assert "access-control-allow-origin" not in again.headers
+    etag = plain.headers["etag"]
+    revalidated = client.simulate_get(path, params=params, headers={**site, "If-None-Match": etag})
+    assert revalidated.status_code == 304
+    assert "origin" in revalidated.headers.get("vary", "").lower()
+
+
+def test_every_cached_endpoint_says_the_same_max_age(built):
+    client = client_for(built)
+    ages = {
+        client.simulate_get(path, params=params).headers["cache-control"]
+        for path, params in [
+            ("/search", {"q": "putin"}),
+            ("/suggest", {"q": "pu"}),
+            ("/quotes", {"speaker": "putin"}),
+            ("/articles/p1", {}),
+        ]
+    }
+    assert ages == {"public, max-age=30"}

@@ -31,7 +31,6 @@ class SuggestResource:
                 title="Invalid parameter", description="'format' is 'json' or 'opensearch'."
             )
         found = self.engine.suggest(text, limit) if text.strip() else []
-        resp.cache_control = ["public, max-age=60"]
         if fmt == "opensearch":
             resp.content_type = OPENSEARCH_SUGGESTIONS
             resp.text = json.dumps([text, [s.text for s in found]], ensure_ascii=False)
