@@ -43,7 +43,7 @@ from search_api.query import (
 from search_api.snippets import (
     QUOTE_SNIPPET_CHARS,
     Snippet,
-    highlight_terms,
+    highlight_parts,
     lead_snippet,
     page_snippets,
 )
@@ -70,6 +70,13 @@ FALLBACK_BELOW = 3
 MAX_SUGGEST_WORD_CHARS = 30
 # When a query finds fewer than this many, offer a did-you-mean.
 SUGGEST_BELOW = 3
+# A word the index knows is still taken for a typo when a close word is in this many times
+# more documents, and the corrected query finds this many times more ("goverment": 1 article,
+# "government": 118). Only words in at most RARE_WORD_SHARE of the documents (or in
+# RARE_WORD_MIN_DOCS, in a small archive) are checked.
+SUGGEST_RATIO = 10
+RARE_WORD_SHARE = 0.005
+RARE_WORD_MIN_DOCS = 5
 # BM25F parameters (tuned by bench/eval_ranking.py; see bench/RESULTS.md).
 BM25_B = 0.75
 BM25_K1 = 1.2
@@ -300,7 +307,7 @@ class Engine:
             self._results.put(key, response)
         return response
 
-    def _search(self, searcher, req: SearchRequest) -> SearchResponse:
+    def _search(self, searcher, req: SearchRequest, spell: bool = True) -> SearchResponse:
         parsed = parse_query(req.q)
         builder = QueryBuilder(searcher)
         filters = _filters(req)
@@ -334,8 +341,15 @@ class Engine:
                 if more.total > run.total:
                     run, query, mode = more, fallback, "any"
         suggestion = None
-        if mode == "any" or (run.total < SUGGEST_BELOW and mode != "filter"):
+        if mode != "filter" and spell:
             suggestion = suggest_query(searcher, builder, parsed, req.q)
+            if suggestion is not None and mode == "all" and run.total >= SUGGEST_BELOW:
+                # Enough found already: suggest only what would find many times more.
+                better = self._search(
+                    searcher, replace(req, q=suggestion, page=1, per_page=1), spell=False
+                )
+                if better.total < SUGGEST_RATIO * run.total:
+                    suggestion = None
         return SearchResponse(
             query=req.q,
             total=run.total,
@@ -400,8 +414,8 @@ class Engine:
         snippets: dict[int, Snippet] = {}
         if query is not None and page:
             bodies = {d: f.get("body", "") for d, f in stored.items()}
-            terms = highlight_terms(query, STOP_WORDS)
-            snippets = page_snippets(searcher, list(stored), terms, bodies)
+            terms, phrases = highlight_parts(query, STOP_WORDS)
+            snippets = page_snippets(searcher, list(stored), terms, bodies, phrases=phrases)
         hits = []
         for docnum, score in page:
             fields = stored[docnum]
@@ -462,9 +476,14 @@ class Engine:
         snippets: dict[int, Snippet] = {}
         if not parsed.is_empty and page:
             texts = {d: f.get("body", "") for d, f in stored.items()}
-            terms = highlight_terms(query, STOP_WORDS)
+            terms, phrases = highlight_parts(query, STOP_WORDS)
             snippets = page_snippets(
-                searcher, list(stored), terms, texts, whole_below=QUOTE_SNIPPET_CHARS
+                searcher,
+                list(stored),
+                terms,
+                texts,
+                whole_below=QUOTE_SNIPPET_CHARS,
+                phrases=phrases,
             )
         results = []
         for docnum, score in page:
@@ -591,9 +610,12 @@ def suggest_query(searcher, builder: QueryBuilder, parsed: ParsedQuery, text: st
     """A did-you-mean: the query with unknown words replaced by close index words.
 
     Looks in people and places names first (a misspelt name should get the right one), then
-    in the unstemmed title and body vocabulary; the closest, most frequent word wins.
+    in the unstemmed title and body vocabulary; the closest, most frequent word wins. A word
+    the index does not know is replaced by any close word; a rare word it knows only by one
+    in ``SUGGEST_RATIO`` times more documents (a typo that made it into a few articles).
     """
     reader = searcher.reader()
+    rare_below = max(RARE_WORD_MIN_DOCS, int(reader.doc_count() * RARE_WORD_SHARE))
     sources = [("people", "people"), ("places", "places")]
     for f in ("title", "body"):
         obj = searcher.schema[f]
@@ -604,29 +626,38 @@ def suggest_query(searcher, builder: QueryBuilder, parsed: ParsedQuery, text: st
         for item in group:
             if item.phrase or item.prefix or item.text.lower() in STOP_WORDS:
                 continue
-            if any(
-                reader.doc_frequency(f, t)
-                for f in ("title", "body")
-                for t in builder.tokens(f, item.text)
-            ):
-                continue  # the word is in the index (maybe in another form): not misspelt
+            known = max(
+                (
+                    reader.doc_frequency(f, t)
+                    for f in ("title", "body")
+                    for t in builder.tokens(f, item.text)
+                ),
+                default=0,
+            )
+            if known > rare_below:
+                continue  # a common word (maybe in another form): not misspelt
             words = builder.tokens("people", item.text)  # folded, unstemmed
             for word in words:
-                if not 3 <= len(word) <= MAX_SUGGEST_WORD_CHARS or any(
-                    reader.doc_frequency(src, word) for _, src in sources
-                ):
+                if not 3 <= len(word) <= MAX_SUGGEST_WORD_CHARS:
                     continue
+                own = max(reader.doc_frequency(src, word) for _, src in sources)
+                if own and not known:
+                    continue  # a name or a word of its own: not misspelt
+                # An unknown word takes any close word; a known one only a far commoner one.
+                needed = SUGGEST_RATIO * max(own, known) if known else 1
                 best = None
                 for _, src in sources:
                     for maxdist in (1, 2):
                         if maxdist == 2 and len(word) < 5:
                             break
-                        found = [
-                            w.decode("utf-8") if isinstance(w, bytes) else w
-                            for w in reader.terms_within(src, word, maxdist, prefix=1)
-                        ]
-                        for cand in found:
-                            key = (maxdist, -reader.doc_frequency(src, cand))
+                        found = []
+                        for w in reader.terms_within(src, word, maxdist, prefix=1):
+                            w = w.decode("utf-8") if isinstance(w, bytes) else w
+                            df = reader.doc_frequency(src, w)
+                            if w != word and df >= needed:
+                                found.append((w, df))
+                        for cand, df in found:
+                            key = (maxdist, -df)
                             if best is None or key < best[0]:
                                 best = (key, cand)
                         if found:

@@ -1,8 +1,9 @@
 """Snippets: the most relevant passage of a hit's body, HTML-escaped, matches in ``<mark>``.
 
 Parts:
-    ``highlight_terms(query)``: the body terms of a query worth marking (not the excluded
-    ones; stop words only inside phrases);
+    ``highlight_parts(query)``: the body terms of a query worth marking (not the excluded
+    ones; stop words only inside phrases) and its phrases (marked only where they match);
+    ``highlight_terms(query)``: both as one set of terms;
     ``page_snippets(searcher, docnums, terms, bodies)``: one ``Snippet`` per document of the
     page, from the character offsets stored with the body: no hit is re-analysed and no
     second search runs; it says where its matched words are (for "said in a quotation");
@@ -91,29 +92,51 @@ _FORMATTER = MarkFormatter()
 _SCORER = PassageScorer()
 
 
-def _collect_terms(q, words: set[str], phrase_words: set[str], field: str) -> None:
+def _collect_terms(q, words: set[str], phrases: list[tuple[str, ...]], field: str) -> None:
     if isinstance(q, wq.AndNot):
-        _collect_terms(q.a, words, phrase_words, field)  # excluded words are never marked
+        _collect_terms(q.a, words, phrases, field)  # excluded words are never marked
         return
     if isinstance(q, wq.Phrase):
-        if q.fieldname == field:
-            phrase_words.update(q.words)
+        if q.fieldname == field and tuple(q.words) not in phrases:
+            phrases.append(tuple(q.words))
         return
     if isinstance(q, wq.Term):
         if q.fieldname == field:
             words.add(q.text)
         return
     for child in q.children():
-        _collect_terms(child, words, phrase_words, field)
+        _collect_terms(child, words, phrases, field)
+
+
+def highlight_parts(
+    query, stop_words: frozenset[str], field: str = "body"
+) -> tuple[set[str], list[tuple[str, ...]]]:
+    """The terms of ``field`` to mark anywhere, and the phrases to mark where they match."""
+    words: set[str] = set()
+    phrases: list[tuple[str, ...]] = []
+    _collect_terms(query, words, phrases, field)
+    content = {w for w in words if w not in stop_words}
+    return (content or words), phrases
 
 
 def highlight_terms(query, stop_words: frozenset[str], field: str = "body") -> set[str]:
-    """The terms of ``field`` to mark for this query."""
-    words: set[str] = set()
-    phrase_words: set[str] = set()
-    _collect_terms(query, words, phrase_words, field)
-    content = {w for w in words if w not in stop_words}
-    return (content or words) | phrase_words
+    """Every term of ``field`` this query may mark (its words and its phrases' words)."""
+    words, phrases = highlight_parts(query, stop_words, field)
+    return words | {w for p in phrases for w in p}
+
+
+def _in_phrases(toks: list[Token], phrases: list[tuple[str, ...]]) -> set[int]:
+    """Indexes of the tokens that are part of an occurrence of one of the phrases."""
+    at: dict[tuple[str, int], int] = {(t.text, t.pos): i for i, t in enumerate(toks)}
+    keep: set[int] = set()
+    for phrase in phrases:
+        for t in toks:
+            if t.text != phrase[0]:
+                continue
+            found = [at.get((w, t.pos + k)) for k, w in enumerate(phrase)]
+            if all(i is not None for i in found):
+                keep.update(found)
+    return keep
 
 
 def page_snippets(
@@ -123,14 +146,18 @@ def page_snippets(
     bodies: dict[int, str],
     field: str = "body",
     whole_below: int = 0,
+    phrases: list[tuple[str, ...]] = (),
 ) -> dict[int, Snippet]:
     """A snippet for each document of the page whose ``field`` matched.
 
-    A text shorter than ``whole_below`` characters is shown whole.
+    ``terms`` are marked wherever they occur; the words of ``phrases`` only where the whole
+    phrase does (a phrase "healed rifts" does not mark a lone "heal"). A text shorter than
+    ``whole_below`` characters is shown whole.
     """
+    phrase_only = {w for p in phrases for w in p} - set(terms)
     tokens: dict[int, list[Token]] = {d: [] for d in docnums}
     ordered = sorted(docnums)
-    for term in terms:
+    for term in set(terms) | phrase_only:
         try:
             m = searcher.postings(field, term)
         except TermNotFound:
@@ -145,6 +172,9 @@ def page_snippets(
                     tokens[d].append(Token(text=term, pos=pos, startchar=start, endchar=end))
     out = {}
     for d, toks in tokens.items():
+        if phrase_only and toks:
+            keep = _in_phrases(toks, phrases)
+            toks = [t for i, t in enumerate(toks) if i in keep or t.text not in phrase_only]
         if not toks:
             continue
         toks.sort(key=lambda t: t.startchar)
