@@ -13,9 +13,7 @@ Knows nothing of HTTP. Parts:
 
 from __future__ import annotations
 
-import re
 import threading
-import unicodedata
 from dataclasses import astuple, dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -47,6 +45,7 @@ from search_api.snippets import (
     lead_snippet,
     page_snippets,
 )
+from search_api.spelling import SUGGEST_RATIO, SpellIndex, suggest_query
 from search_api.suggest import NameIndex, Suggestion
 from search_api.suggest import suggest as complete
 
@@ -65,18 +64,8 @@ FACET_SIZE = 10
 # When requiring every word finds nothing, or fewer than this many for a query of three or
 # more words, the any-word fallback answers instead.
 FALLBACK_BELOW = 3
-# Words longer than this get no spelling suggestion (edit-distance search cost grows with
-# length, and nobody misspells a 40-letter word).
-MAX_SUGGEST_WORD_CHARS = 30
 # When a query finds fewer than this many, offer a did-you-mean.
 SUGGEST_BELOW = 3
-# A word the index knows is still taken for a typo when a close word is in this many times
-# more documents, and the corrected query finds this many times more ("goverment": 1 article,
-# "government": 118). Only words in at most RARE_WORD_SHARE of the documents (or in
-# RARE_WORD_MIN_DOCS, in a small archive) are checked.
-SUGGEST_RATIO = 10
-RARE_WORD_SHARE = 0.005
-RARE_WORD_MIN_DOCS = 5
 # BM25F parameters (tuned by bench/eval_ranking.py; see bench/RESULTS.md).
 BM25_B = 0.75
 BM25_K1 = 1.2
@@ -342,7 +331,8 @@ class Engine:
                     run, query, mode = more, fallback, "any"
         suggestion = None
         if mode != "filter" and spell:
-            suggestion = suggest_query(searcher, builder, parsed, req.q)
+            spell = self._per_generation("spelling", SpellIndex, searcher)
+            suggestion = suggest_query(searcher, spell, builder, parsed, req.q)
             if suggestion is not None and mode == "all" and run.total >= SUGGEST_BELOW:
                 # Enough found already: suggest only what would find many times more.
                 better = self._search(
@@ -604,86 +594,6 @@ def _filters(req: SearchRequest) -> wq.Query | None:
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
-def suggest_query(searcher, builder: QueryBuilder, parsed: ParsedQuery, text: str) -> str | None:
-    """A did-you-mean: the query with unknown words replaced by close index words.
-
-    Looks in people and places names first (a misspelt name should get the right one), then
-    in the unstemmed title and body vocabulary; the closest, most frequent word wins. A word
-    the index does not know is replaced by any close word; a rare word it knows only by one
-    in ``SUGGEST_RATIO`` times more documents (a typo that made it into a few articles).
-    """
-    reader = searcher.reader()
-    rare_below = max(RARE_WORD_MIN_DOCS, int(reader.doc_count() * RARE_WORD_SHARE))
-    sources = [("people", "people"), ("places", "places")]
-    for f in ("title", "body"):
-        obj = searcher.schema[f]
-        sources.append((f, obj.spelling_fieldname(f) if obj.separate_spelling() else f))
-    changed = text
-    any_change = False
-    for group in parsed.groups:
-        for item in group:
-            if item.phrase or item.prefix or item.text.lower() in STOP_WORDS:
-                continue
-            known = max(
-                (
-                    reader.doc_frequency(f, t)
-                    for f in ("title", "body")
-                    for t in builder.tokens(f, item.text)
-                ),
-                default=0,
-            )
-            if known > rare_below:
-                continue  # a common word (maybe in another form): not misspelt
-            words = builder.tokens("people", item.text)  # folded, unstemmed
-            for word in words:
-                if not 3 <= len(word) <= MAX_SUGGEST_WORD_CHARS:
-                    continue
-                own = max(reader.doc_frequency(src, word) for _, src in sources)
-                if own and not known:
-                    continue  # a name or a word of its own: not misspelt
-                # An unknown word takes any close word; a known one only a far commoner one.
-                needed = SUGGEST_RATIO * max(own, known) if known else 1
-                best = None
-                for _, src in sources:
-                    for maxdist in (1, 2):
-                        if maxdist == 2 and len(word) < 5:
-                            break
-                        found = []
-                        for w in reader.terms_within(src, word, maxdist, prefix=1):
-                            w = w.decode("utf-8") if isinstance(w, bytes) else w
-                            df = reader.doc_frequency(src, w)
-                            if w != word and df >= needed:
-                                found.append((w, df))
-                        for cand, df in found:
-                            key = (maxdist, -df)
-                            if best is None or key < best[0]:
-                                best = (key, cand)
-                        if found:
-                            break
-                if best is None:
-                    continue
-                replacement = best[1]
-                pattern = re.compile(re.escape(word), re.IGNORECASE)
-                m = pattern.search(_fold(changed))
-                if m is None:
-                    continue
-                original = changed[m.start() : m.end()]
-                if original[:1].isupper():
-                    replacement = replacement[:1].upper() + replacement[1:]
-                changed = changed[: m.start()] + replacement + changed[m.end() :]
-                any_change = True
-    return changed if any_change else None
-
-
-def _fold(text: str) -> str:
-    """Lower-case and strip accents, keeping every character's position."""
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFD", ch)[0]
-        out.append(base.lower() if len(base.lower()) == 1 else ch)
-    return "".join(out)
 
 
 def proximity_rerank(
