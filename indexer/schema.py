@@ -1,10 +1,11 @@
 """The index schema and its analyzer, shared by the indexer and the search API.
 
 Parts:
-    ``TOKEN_PATTERN`` and ``ApostropheFilter``: the named stages of the one analyzer;
-    ``news_analyzer()``: the analyzer for indexing *and* querying (tokenise, fold
-    apostrophes, lowercase, fold accents, stem English; positions kept, no stop words
-    removed, so phrases match word for word);
+    ``TOKEN_PATTERN``, ``HyphenFilter`` and ``ApostropheFilter``: the named stages of the
+    one analyzer;
+    ``news_analyzer()``: the analyzer for indexing *and* querying (tokenise, split
+    hyphenated compounds, fold apostrophes, lowercase, fold accents, stem English;
+    positions kept, no stop words removed, so phrases match word for word);
     ``build_schema()``: the Whoosh schema of articles; ``build_quote_schema()``: the one of
     quotations (a second index, ``quotes/`` inside each generation); ``SCHEMA_VERSION``:
     bump it whenever a schema or an analyzer stage changes (Whoosh pickles analyzers into
@@ -27,12 +28,20 @@ from whoosh.analysis import (
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
-# Dotted abbreviations ("U.S.", "U.K.") are one token; otherwise words with inner
-# apostrophes of any style ("Kremlin’s", "don't") stay whole for ApostropheFilter.
-TOKEN_PATTERN = re.compile(r"(?:\w\.){2,}|\w+(?:['’‘ʼ`´]\w+)*", re.UNICODE)
+# A word: a dotted abbreviation ("U.S.", "U.K.") is one, and so is a word with inner
+# apostrophes of any style ("Kremlin’s", "don't"), kept whole for ApostropheFilter.
+_WORD = r"(?:\w\.){2,}|\w+(?:['’‘ʼ`´]\w+)*"
+# Hyphens that join words into a compound: ASCII "-", U+2010 HYPHEN and U+2011
+# NON-BREAKING HYPHEN, with a word on both sides. Not between two digits ("2004-05", "3-1"
+# are ranges and scores, printed as often with an en dash), and never a dash ("–", "—").
+_HYPHEN = r"[\-\u2010\u2011]"
+_JOINT = rf"(?:(?<!\d){_HYPHEN}|{_HYPHEN}(?!\d))"
+# One token per word or hyphenated compound ("e-mail", "U.S.-led", "mother-in-law's").
+TOKEN_PATTERN = re.compile(rf"(?:{_WORD})(?:{_JOINT}(?:{_WORD}))*", re.UNICODE)
 
+_HYPHENS = re.compile(_HYPHEN)
 _APOSTROPHES = re.compile(r"['’‘ʼ`´]")
 _POSSESSIVE = re.compile(r"['’‘ʼ`´][sS]$")
 
@@ -54,10 +63,48 @@ class ApostropheFilter(Filter):
                 yield t
 
 
+class HyphenFilter(Filter):
+    """Makes a hyphenated compound match its joined spelling and each of its parts.
+
+    At query time "e-mail" becomes "email". Anywhere else (indexing, and the spelling
+    words Whoosh collects without a mode) it becomes "e", "mail" and "email", all at the
+    compound's one position, so the words around it keep theirs: the phrase "send email
+    now" matches "send e-mail now" as well as "send email now". Each part marks its own
+    characters; the joined word marks the whole compound (a snippet marks "e-mail" whole
+    for "email"). Runs first, on the text as written, so the offsets are exact.
+    """
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text
+            if "-" not in text and "\u2010" not in text and "\u2011" not in text:
+                yield t
+                continue
+            parts = _HYPHENS.split(text)
+            joined = "".join(parts)
+            start = t.startchar if t.chars else 0
+            end = t.endchar if t.chars else 0
+            if t.mode != "query":
+                offset, seen = start, set()
+                for part in parts:
+                    if part.lower() not in seen:  # "bye-bye": one "bye", not two at one place
+                        seen.add(part.lower())
+                        t.text = part
+                        if t.chars:
+                            t.startchar, t.endchar = offset, offset + len(part)
+                        yield t
+                    offset += len(part) + 1  # every hyphen is one character
+            t.text = joined
+            if t.chars:
+                t.startchar, t.endchar = start, end
+            yield t
+
+
 def news_analyzer():
     """The one analyzer used for every text field, at index and at query time."""
     return (
         RegexTokenizer(TOKEN_PATTERN)
+        | HyphenFilter()
         | ApostropheFilter()
         | LowercaseFilter()
         | CharsetFilter(accent_map)
@@ -66,9 +113,14 @@ def news_analyzer():
 
 
 def name_analyzer():
-    """Analyzer for people and places: folded like text, but not stemmed (names)."""
+    """Analyzer for people and places: folded like text, but not stemmed (names).
+
+    "Jean-Claude Juncker" is found as ``people:juncker``, ``people:jean-claude``,
+    ``people:jeanclaude`` and ``people:claude`` (``HyphenFilter``).
+    """
     return (
         RegexTokenizer(TOKEN_PATTERN)
+        | HyphenFilter()
         | ApostropheFilter()
         | LowercaseFilter()
         | CharsetFilter(accent_map)

@@ -328,3 +328,98 @@ def test_the_page_date_form_left_blank_is_not_an_error(client):
         resp = client.simulate_get("/", query_string=query)
         assert resp.status_code == 200, (query, resp.text[:300])
         assert "is invalid" not in resp.text
+
+
+HYPHEN_ARTICLES = [
+    {
+        "id": "split",
+        "title": "Letters page",
+        "body": "Readers can send e-mail now to the letters desk. " + FILLER,
+        "people": [],
+        "places": [],
+    },
+    {
+        "id": "joined",
+        "title": "Letters desk",
+        "body": "Readers can send email now to the letters desk. " + FILLER,
+        "people": [],
+        "places": [],
+    },
+    {
+        "id": "post",
+        "title": "The post office",
+        "body": "The mail arrived late again this week. " + FILLER,
+        "people": [],
+        "places": [],
+    },
+    {
+        "id": "author",
+        "title": "A reading in Luxembourg",
+        "body": "Jean-Claude Juncker introduced a well-known author. " + FILLER,
+        "people": ["Jean-Claude Juncker"],
+        "places": [],
+    },
+    {
+        "id": "season",
+        "title": "The league table",
+        "body": "The 2004–05 season ended with a 3-1 win. " + FILLER,
+        "people": [],
+        "places": [],
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def hyphens(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hyphens")
+    archive = root / "archive"
+    archive.mkdir()
+    (archive / "a.jsonl").write_text("\n".join(json.dumps(a) for a in HYPHEN_ARTICLES), "utf-8")
+    build_index(archive, root / "index", extractor=KeywordExtractor())
+    return testing.TestClient(create_app(Settings(index_dir=root / "index")))
+
+
+def found(client, q: str) -> list[str]:
+    return sorted(ids(search(client, q=q)))
+
+
+def test_hyphenated_and_joined_spellings_find_the_same_articles(hyphens):
+    assert found(hyphens, "email") == found(hyphens, "e-mail") == ["joined", "split"]
+    assert found(hyphens, "E-Mails") == ["joined", "split"]
+    assert found(hyphens, "mail") == ["post", "split"]  # a part still finds the compound
+    assert found(hyphens, "wellknown") == found(hyphens, "well-known") == ["author"]
+    assert found(hyphens, "well known") == ["author"]
+
+
+def test_phrases_around_a_compound_keep_their_positions(hyphens):
+    for q in ('"send email now"', '"send e-mail now"', '"can send e-mail now to the"'):
+        assert found(hyphens, q) == ["joined", "split"], q
+    assert found(hyphens, '"mail now"') == ["split"]
+    assert found(hyphens, '"e-mail desk"') == []
+    assert found(hyphens, '"e mail"') == []  # the parts share one position
+    assert found(hyphens, '"introduced a well-known author"') == ["author"]
+
+
+def test_a_compound_is_marked_whole_in_snippets(hyphens):
+    for q in ("email", "e-mail"):
+        by_id = {r["id"]: r["snippet"] for r in search(hyphens, q=q)["results"]}
+        assert "send <mark>e-mail</mark> now" in by_id["split"], q
+        assert "send <mark>email</mark> now" in by_id["joined"], q
+    snippets = {r["id"]: r["snippet"] for r in search(hyphens, q='"send email now"')["results"]}
+    assert "<mark>send e-mail now</mark>" in snippets["split"]
+    [hit] = search(hyphens, q="mail arrived")["results"]
+    assert "<mark>mail arrived</mark>" in hit["snippet"]
+    assert "e-<mark>mail</mark>" in search(hyphens, q="mail -post")["results"][0]["snippet"]
+
+
+def test_prefixes_and_names_see_the_joined_forms(hyphens):
+    assert found(hyphens, "wellkn*") == ["author"]
+    assert found(hyphens, "e-ma*") == ["joined", "split"]
+    for q in ("people:juncker", "people:jean-claude", "people:jeanclaude", "people:claude"):
+        assert found(hyphens, q) == ["author"], q
+    assert search(hyphens, q="Junker")["suggestion"] == "Juncker"
+
+
+def test_number_ranges_match_with_a_hyphen_or_an_en_dash(hyphens):
+    assert found(hyphens, "2004-05") == found(hyphens, "2004–05") == ["season"]
+    assert found(hyphens, '"3-1 win"') == found(hyphens, '"3 1 win"') == ["season"]
