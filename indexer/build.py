@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -58,15 +59,24 @@ class BuildReport:
     def format(self) -> str:
         """The closing report printed by ``python -m indexer build``."""
         kind = "full build" if self.full_rebuild else "incremental build"
+        per_file = Counter(path for path, _ in self.problems)
+
+        def count(label: str, paths: list[str]) -> str:
+            line = f"  {label:<10} {len(paths):>7} files"
+            problems = sum(per_file[p] for p in paths)
+            if problems:
+                line += f" ({problems} problem{'' if problems == 1 else 's'})"
+            return line
+
         lines = [
             f"Build finished in {self.elapsed_s:.1f} s ({kind}): "
             f"{self.documents} articles in the index, {self.articles_written} written; "
             f"{self.quotes} quotations.",
-            f"  indexed    {len(self.indexed):>7} files",
-            f"  updated    {len(self.updated):>7} files",
-            f"  unchanged  {len(self.unchanged):>7} files",
-            f"  deleted    {len(self.deleted):>7} files",
-            f"  rejected   {len(self.rejected):>7} files",
+            count("indexed", self.indexed),
+            count("updated", self.updated),
+            count("unchanged", self.unchanged),
+            count("deleted", self.deleted),
+            count("rejected", [r.path for r in self.rejected]),
         ]
         if self.rejected:
             lines.append("Rejected files:")
@@ -230,12 +240,15 @@ def build_index(
                 todo.append(file)
             else:
                 report.unchanged.append(path)
+                # Reported again on every build until the file changes.
+                report.problems += [(path, p) for p in store.manifest_problems(old[path])]
         report.deleted = sorted(p for p in old if p not in found)
 
         if not todo and not report.deleted and current is not None and manifest is not None:
             meta_now = store.read_meta(current)
             report.documents, report.quotes = meta_now.documents, meta_now.quotes
             report.generation = current.name
+            report.problems.sort(key=lambda item: item[0])
             report.elapsed_s = time.monotonic() - started
             return report
 
@@ -267,15 +280,16 @@ def build_index(
                     quote_writer.delete_by_term("source", file.path)
             for cleaned in _process(archive_dir, todo, rules, extractor, workers, progress):
                 path = cleaned.file.path
-                report.problems += [(path, p) for p in cleaned.problems]
+                problems = list(cleaned.problems)
                 if cleaned.rejected:
+                    report.problems += [(path, p) for p in problems]
                     report.rejected.append(Rejected(path, cleaned.rejected))
                     continue
                 ids = []
                 for article in cleaned.articles:
                     if article.id in taken:
-                        report.problems.append(
-                            (path, f"duplicate id {article.id!r} (already in {taken[article.id]})")
+                        problems.append(
+                            f"duplicate id {article.id!r} (already in {taken[article.id]})"
                         )
                         continue
                     taken[article.id] = path
@@ -284,7 +298,9 @@ def build_index(
                         quote_writer.add_document(**doc)
                     ids.append(article.id)
                 report.articles_written += len(ids)
-                new_manifest[path] = {"hash": cleaned.file.content_hash, "ids": ids}
+                report.problems += [(path, p) for p in problems]
+                # The file's problems stay with its entry, for the builds that skip it.
+                new_manifest[path] = store.manifest_entry(cleaned.file.content_hash, ids, problems)
                 (report.updated if path in old else report.indexed).append(path)
         except BaseException:
             writer.cancel()
@@ -301,6 +317,7 @@ def build_index(
             report.documents, report.quotes = meta_now.documents, meta_now.quotes
             report.generation = current.name
             report.rejected.sort(key=lambda r: r.path)
+            report.problems.sort(key=lambda item: item[0])
             report.elapsed_s = time.monotonic() - started
             return report
         writer.commit()
@@ -322,6 +339,7 @@ def build_index(
         report.quotes = quotations
         report.generation = final.name
         report.rejected.sort(key=lambda r: r.path)
+        report.problems.sort(key=lambda item: item[0])  # by file; in-file order kept
         report.elapsed_s = time.monotonic() - started
         return report
 

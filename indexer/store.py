@@ -82,8 +82,26 @@ def read_meta(gen_dir: Path) -> IndexMeta:
         raise IndexUnavailable(f"index metadata in {gen_dir} is unreadable: {exc}") from exc
 
 
+def manifest_entry(content_hash: str, ids: list[str], problems: list[str]) -> dict:
+    """The manifest entry of one indexed file: its hash, article ids and problems."""
+    entry: dict = {"hash": content_hash, "ids": ids}
+    if problems:
+        entry["problems"] = problems
+    return entry
+
+
+def manifest_problems(entry: dict) -> list[str]:
+    """The problems found in a file when it was indexed (none in an older manifest)."""
+    problems = entry.get("problems")
+    return [str(p) for p in problems] if isinstance(problems, list) else []
+
+
 def read_manifest(gen_dir: Path) -> dict[str, dict]:
-    """A generation's manifest: archive path -> {"hash", "ids"} of each indexed file."""
+    """A generation's manifest: archive path -> {"hash", "ids", "problems"} of each file.
+
+    ``problems`` (the file's line-level problems, re-reported while it is unchanged) is left
+    out when there are none, and is absent from manifests written before it existed.
+    """
     try:
         data = json.loads((Path(gen_dir) / MANIFEST_FILE).read_text("utf-8"))
         return dict(data["files"])

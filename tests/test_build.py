@@ -142,6 +142,53 @@ def test_duplicate_id_across_files_keeps_the_first(tmp_path):
     assert _ids(tmp_path / "ix") == ["x", "y"]
 
 
+def test_problems_of_an_unchanged_file_are_reported_until_it_changes(tmp_path):
+    root = tmp_path / "a"
+    root.mkdir()
+    good = json.dumps({"id": "g1", "body": "Good."})
+    (root / "ok.jsonl").write_text(json.dumps({"id": "k", "body": "Fine."}) + "\n", "utf-8")
+    export = root / "export.jsonl"
+    export.write_text(good + "\n{oops\n" + json.dumps({"body": "No id."}) + "\n", "utf-8")
+    expected = [
+        ("export.jsonl", "line 2: bad JSON (Expecting property name enclosed in double quotes)"),
+        ("export.jsonl", "line 3: no 'id'"),
+    ]
+    first = build_index(root, tmp_path / "ix", extractor=KeywordExtractor())
+    assert first.problems == expected
+    again = build_index(root, tmp_path / "ix", extractor=KeywordExtractor())
+    assert sorted(again.unchanged) == ["export.jsonl", "ok.jsonl"]
+    assert again.problems == expected
+    text = again.format()
+    assert "  unchanged        2 files (2 problems)\n" in text
+    assert "  export.jsonl: line 3: no 'id'" in text
+    # A change that leaves the other file alone: its (unchanged) problems are still there.
+    (root / "ok.jsonl").write_text(json.dumps({"id": "k", "body": "Finer."}) + "\n", "utf-8")
+    third = build_index(root, tmp_path / "ix", extractor=KeywordExtractor())
+    assert (third.updated, third.unchanged, third.problems) == (
+        ["ok.jsonl"],
+        ["export.jsonl"],
+        expected,
+    )
+    export.write_text(good + "\n", "utf-8")
+    fixed = build_index(root, tmp_path / "ix", extractor=KeywordExtractor())
+    assert (fixed.updated, fixed.problems) == (["export.jsonl"], [])
+    assert build_index(root, tmp_path / "ix", extractor=KeywordExtractor()).problems == []
+    assert "problem" not in fixed.format()
+
+
+def test_manifest_without_problems_reads_as_none(archive, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(archive, index_dir, extractor=KeywordExtractor())
+    manifest = store.current_generation(index_dir) / store.MANIFEST_FILE
+    data = json.loads(manifest.read_text("utf-8"))
+    for entry in data["files"].values():  # as an older build wrote it
+        entry.pop("problems", None)
+    manifest.write_text(json.dumps(data), "utf-8")
+    again = build_index(archive, index_dir, extractor=KeywordExtractor())
+    assert len(again.unchanged) == 3 and again.problems == []
+    assert "  unchanged        3 files\n" in again.format()
+
+
 def test_schema_version_change_forces_a_full_rebuild(archive, tmp_path):
     index_dir = tmp_path / "index"
     build_index(archive, index_dir, extractor=KeywordExtractor())

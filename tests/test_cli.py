@@ -79,6 +79,24 @@ def test_rebuild_of_unchanged_archive_skips_everything(sample_index):
     assert "unchanged        1 files" in proc.stdout and "0 written" in proc.stdout
 
 
+def test_problems_inside_an_unchanged_file_are_reported_on_every_build(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    record = '{"id": "e1", "body": "Prices rose.", "people": [], "places": []}'
+    (archive / "export.jsonl").write_text(f"{record}\n{{oops\n[1]\n", "utf-8")
+    build = ("build", str(archive), "--index", str(tmp_path / "index"), "--workers", "1")
+    first, second = _run(*build), _run(*build)
+    assert first.returncode == second.returncode == 0, second.stderr
+    assert "indexed          1 files (2 problems)" in first.stdout
+    assert "unchanged        1 files (2 problems)" in second.stdout
+    for proc in (first, second):
+        assert "  export.jsonl: line 2: bad JSON" in proc.stdout
+        assert "  export.jsonl: line 3: " in proc.stdout
+    (archive / "export.jsonl").write_text(record + "\n", "utf-8")
+    fixed = _run(*build)
+    assert "updated          1 files\n" in fixed.stdout and "export.jsonl: line" not in fixed.stdout
+
+
 def test_missing_archive_exits_2_with_a_message(tmp_path):
     proc = _run("build", str(tmp_path / "nope"), "--index", str(tmp_path / "ix"))
     assert proc.returncode == 2
