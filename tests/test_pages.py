@@ -153,16 +153,25 @@ def test_results_with_title_link_snippet_and_date(client):
         links.href("Russia-China Military Alliance ‘Quite Possible,’ Putin Says")
         == "https://www.themoscowtimes.com/2020/10/22/alliance"
     )
-    assert links.href("Archived text") == "/articles/putin-alliance"
+    assert links.href("Archived text") == "/read/putin-alliance?q=alliance"
     assert "an <mark>alliance</mark> with China" in text
     assert '<time datetime="2020-10-22">22 October 2020</time>' in text
     assert '<ol class="results__list" start="1">' in text
     assert '<h2 class="result__title">' in text
 
 
-def test_article_without_url_links_to_its_page(client):
-    links = Links(page(client, q="rwanda").text)
-    assert links.href("Russia, Rwanda Send Troops to C.Africa") == "/articles/car%2Ftroops%232"
+def test_article_without_url_links_to_its_reading_page_with_the_search(client):
+    links = Links(page(client, q="rwanda", sort="newest", page="1").text)
+    assert (
+        links.href("Russia, Rwanda Send Troops to C.Africa")
+        == "/read/car%2Ftroops%232?q=rwanda&sort=newest"
+    )
+    assert "Archived text" not in [t for _, t in links.links]
+    filtered = Links(page(client, places="Rwanda", per_page="5").text)
+    assert (
+        filtered.href("Russia, Rwanda Send Troops to C.Africa")
+        == "/read/car%2Ftroops%232?places=Rwanda&per_page=5"
+    )
 
 
 def test_hostile_content_is_escaped_and_never_a_link(client):
@@ -172,7 +181,7 @@ def test_hostile_content_is_escaped_and_never_a_link(client):
     assert "<script" not in text
     assert "javascript:" not in text
     assert "Markup &lt;script&gt;alert(1)&lt;/script&gt; in a title" in text
-    assert parsed.href("Markup <script>alert(1)</script> in a title") == "/articles/xss"
+    assert parsed.href("Markup <script>alert(1)</script> in a title") == "/read/xss?q=zebra"
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; the word <mark>zebra</mark>" in text
     assert "Evil &lt;b&gt;Person&lt;/b&gt;" in text
     assert "<b>" not in text
@@ -232,7 +241,7 @@ def test_sort_links(client):
     assert links.href("Oldest") == "/?q=putin&sort=oldest"
     assert '<a class="sort__link" href="/?q=putin&amp;sort=newest" aria-current="true">' in text
     first = Links(page(client, q="putin", sort="oldest", per_page=1).text).links
-    assert ("/articles/putin-01", "Putin note number 1") in first
+    assert ("/read/putin-01?q=putin&sort=oldest&per_page=1", "Putin note number 1") in first
 
 
 def test_pagination_keeps_query_and_filters(client):
