@@ -192,7 +192,7 @@ def test_reflected_query_is_escaped(client):
     text = page(client, q=hostile).text
     assert "<script" not in text
     assert 'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in text
-    assert "<q>&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</q>" in text
+    assert "<q><bdi>&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</bdi></q>" in text
 
 
 def test_result_tags_link_to_filtered_searches(client):
@@ -282,7 +282,7 @@ def test_did_you_mean(client):
 def test_no_results_message(client):
     text = page(client, q="putin", places="Rwanda", people="Nobody Atall").text
     assert "No articles found" in text
-    assert "No articles match <q>putin</q>" in text
+    assert "No articles match <q><bdi>putin</bdi></q>" in text
     assert "Remove a filter above to widen the search." in text
     assert '<ol class="results__list"' not in text
 
@@ -353,3 +353,42 @@ def test_filter_only_listing_offers_date_sorts(client):
     assert (
         '<a class="sort__link" href="/?places=Russia&amp;sort=newest" aria-current="true">' in text
     )
+
+
+BIDI_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+
+
+def test_bidi_controls_are_stripped_and_user_text_isolated(client):
+    text = page(client, q="putin\u202e moscow", people="Vladimir\u2067 Putin").text
+    assert not any(c in text for c in BIDI_CONTROLS)
+    assert 'value="putin moscow"' in text
+    assert "<title>putin moscow – Archive search</title>" in text
+    assert "Results for <q><bdi>putin moscow</bdi></q>" in text
+    assert '<span class="chip__label">Person:</span> <bdi>Vladimir Putin</bdi>' in text
+
+
+def test_partial_match_note_only_with_results(client):
+    none = page(client, q="qqqq wwww eeee rrrr").text
+    assert "No articles found" in none
+    assert "match some of your words" not in none
+    some = page(client, q="putin moscow qqqq wwww").text
+    assert "match some of your words" in some
+
+
+def test_a_quoted_query_is_not_quoted_twice(client):
+    for q, shown in (
+        ('"quite possible"', "&#34;quite possible&#34;"),
+        ("“ruled out”", "“ruled out”"),
+    ):
+        text = page(client, q=q).text
+        assert f"Results for <bdi>{shown}</bdi>" in text
+        assert "<q><bdi>&#34;" not in text and "<q><bdi>“" not in text
+    text = page(client, q='"quite possible" putin').text
+    assert "Results for <q><bdi>&#34;quite possible&#34; putin</bdi></q>" in text
+
+
+def test_long_unbroken_text_wraps(client):
+    css = client.simulate_get("/static/style.css").text
+    rule = css[: css.index("overflow-wrap: anywhere")].rsplit("}", 1)[1]
+    for selector in (".results-head__title", ".notice__title", ".chip", ".did-you-mean"):
+        assert selector in rule, selector

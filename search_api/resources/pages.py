@@ -11,6 +11,8 @@ Works with JavaScript off (there is none). Parts:
 
 Every value goes through Jinja's autoescape; the one exception is the engine's ``snippet``,
 which is already escaped text with ``<mark>`` elements only (search_api/snippets.py).
+Every value also loses its bidi embedding, override and isolate controls (``strip_bidi``):
+a right-to-left override in a query must not flip the page text around it.
 """
 
 from __future__ import annotations
@@ -45,13 +47,32 @@ PAGE_WINDOW = 2
 # Only these article URLs become links; anything else (javascript:, data:, relative
 # paths) links to the article's own page instead.
 _SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f\"'<>\\]+", re.IGNORECASE)
+# U+202A-202E (embeddings, overrides, pop) and U+2066-2069 (isolates): dropped from every
+# value a page shows, so text can only be reordered inside its own <bdi>.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+# A query that is one quoted phrase already shows its quotes: no <q> around it.
+_QUOTED = re.compile(r"[\"“”„«‘'‹][^\"“”„«»]*[\"“”»’'›]")
+
+
+def strip_bidi(value):
+    """``value`` without bidi controls when it is text (Markup stays Markup)."""
+    return value.translate(_BIDI_CONTROLS) if isinstance(value, str) else value
+
+
+def is_quoted(text: str) -> bool:
+    """Whether ``text`` is one phrase in quotation marks (``"healed rifts"``)."""
+    return len(text) >= 2 and _QUOTED.fullmatch(text) is not None
+
+
 ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("search_api", "templates"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    finalize=strip_bidi,
 )
+ENV.tests["quoted"] = is_quoted
 
 
 @dataclass(frozen=True)
