@@ -67,6 +67,7 @@ def read(client, path, status=200, **params):
 def test_page_shows_title_date_author_and_paragraphs(client):
     text = read(client, "/read/bbc/politics/003.txt").text
     assert "<title>Bridge reopens in Bangui – Archive search</title>" in text
+    assert '<a class="skip-link" href="#main">Skip to the article</a>' in text
     assert '<h1 class="reader__title">Bridge reopens in Bangui</h1>' in text
     assert '<time datetime="2021-03-04">4 March 2021</time>' in text
     assert '<span class="reader__author">By Sam Writer</span>' in text
