@@ -19,6 +19,7 @@ from search_api.resources.health import HealthResource
 from search_api.resources.opensearch import OpenSearchResource
 from search_api.resources.pages import SearchPageResource
 from search_api.resources.quotes import QuotesResource
+from search_api.resources.reading import ReadPageResource
 from search_api.resources.search import SearchResource
 from search_api.resources.static import StaticResource
 from search_api.resources.suggest import SuggestResource
@@ -59,5 +60,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_route("/static/{name}", StaticResource())
     app.add_route("/opensearch.xml", OpenSearchResource(settings.public_url))
     app.add_route("/openapi.json", OpenAPIResource())
-    app.add_route("/articles/{article_id:path}", ArticleResource(engine))
+    read_page = ReadPageResource(engine)
+    app.add_route("/read/{article_id:path}", read_page)
+    app.add_route("/articles/{article_id:path}", ArticleResource(engine, page=read_page))
     return app

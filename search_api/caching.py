@@ -21,8 +21,11 @@ import falcon
 
 from indexer.store import IndexUnavailable
 from search_api.cache import LRUCache
+from search_api.resources.articles import negotiated_type
 
 CACHEABLE_PREFIXES = ("/search", "/suggest", "/articles/", "/quotes")
+# Answered as HTML or JSON by the Accept header: the negotiated type is part of the key.
+NEGOTIATED_PREFIX = "/articles/"
 MAX_AGE_S = 30
 BODY_CACHE_ENTRIES = 2048
 
@@ -48,13 +51,18 @@ class GenerationCache:
             generation = self.engine.generation()
         except IndexUnavailable:
             return
-        key = f"{generation}\n{req.relative_uri}".encode()
-        etag = hashlib.blake2b(key, digest_size=12).hexdigest()
+        key = f"{generation}\n{req.relative_uri}"
+        negotiated = req.path.startswith(NEGOTIATED_PREFIX)
+        if negotiated:
+            key += "\n" + negotiated_type(req)
+        etag = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
         req.context.etag = etag
         if req.if_none_match and any(str(t) == etag for t in req.if_none_match):
             resp.status = falcon.HTTP_304
             resp.etag = etag
             resp.cache_control = [f"public, max-age={MAX_AGE_S}"]
+            if negotiated:
+                resp.append_header("Vary", "Accept")
             self._vary(resp)
             resp.complete = True
             return

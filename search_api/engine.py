@@ -8,7 +8,9 @@ Knows nothing of HTTP. Parts:
     ``Engine.quotes``: quotation search (the quotation index of the same generation): by
     words or phrase, by speaker, best first or in date order ("where it first appeared");
     ``SearchRequest``/``SearchResponse``/``Hit``, ``QuoteRequest``/``QuoteResponse``/
-    ``QuoteHit``, ``ArticleRecord``, ``HealthInfo``: what goes in and comes out.
+    ``QuoteHit``, ``ArticleRecord``, ``HealthInfo``: what goes in and comes out;
+    ``Engine.article_view``: one article for the reading page, its paragraphs escaped with
+    a query's words marked (``ArticleView``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from search_api.snippets import (
     Snippet,
     highlight_parts,
     lead_snippet,
+    marked_paragraphs,
     page_snippets,
 )
 from search_api.spelling import SUGGEST_RATIO, SpellIndex, suggest_query
@@ -169,6 +172,16 @@ class ArticleRecord:
     people: list[str]
     places: list[str]
     source: str
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """One article as a reader sees it: the record, the body's paragraphs as escaped HTML
+    (the query's words in ``<mark>``) and its quotations (``{"text", "speaker"}``)."""
+
+    record: ArticleRecord
+    paragraphs: list[str]
+    quotes: list[dict]
 
 
 @dataclass(frozen=True)
@@ -535,6 +548,36 @@ class Engine:
             places=split_tags(fields.get("places_tag")),
             source=fields.get("source", ""),
         )
+
+    def article_view(self, article_id: str, q: str = "") -> ArticleView | None:
+        """The article with this id for reading, the words of query ``q`` marked; or None.
+
+        A query that cannot run (no words, over the limits) marks nothing.
+        """
+        record = self.article(article_id)
+        if record is None:
+            return None
+        searcher = self._open().searcher
+        docnum = searcher.document_number(id=article_id)
+        terms = _mark_terms(searcher, q) if q.strip() else set()
+        stored = searcher.stored_fields(docnum).get("quotes") or []
+        return ArticleView(
+            record=record,
+            paragraphs=marked_paragraphs(searcher, docnum, terms, record.body),
+            quotes=[{"text": text, "speaker": speaker} for _, _, text, speaker in stored],
+        )
+
+
+def _mark_terms(searcher, q: str) -> set[str]:
+    """The body terms a query would mark in a snippet; none when it cannot run."""
+    try:
+        parsed = parse_query(q)
+        if parsed.is_empty:
+            return set()
+        query = QueryBuilder(searcher).all_words(parsed)
+    except QueryError:
+        return set()
+    return highlight_terms(query, STOP_WORDS) if query is not None else set()
 
 
 def _collect(searcher, query, depth: int, sortedby) -> _Run:

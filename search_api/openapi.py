@@ -173,6 +173,8 @@ def openapi_document() -> dict:
         },
     }
 
+    html = {"text/html": {}}
+
     def ok(schema: dict, media: str = "application/json") -> dict:
         return {"description": "OK", "content": {media: {"schema": schema}}}
 
@@ -262,7 +264,32 @@ def openapi_document() -> dict:
                     "parameters": [
                         {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
                     ],
-                    "responses": {"200": ok(article), "404": _ERROR, "503": _ERROR},
+                    "responses": {
+                        "200": {
+                            "description": "The article: JSON, or the reading page (as "
+                            "/read/{id}) when Accept prefers text/html",
+                            "content": {
+                                "application/json": {"schema": article},
+                                "text/html": {},
+                            },
+                        },
+                        "404": _ERROR,
+                        "503": _ERROR,
+                    },
+                }
+            },
+            "/read/{id}": {
+                "get": {
+                    "summary": "One article as an HTML page for readers (query words marked)",
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ]
+                    + search_params,
+                    "responses": {
+                        "200": {"description": "HTML page", "content": {"text/html": {}}},
+                        "404": {"description": "HTML page: no such article", "content": html},
+                        "503": {"description": "HTML page: no index", "content": html},
+                    },
                 }
             },
             "/health": {

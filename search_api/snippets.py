@@ -11,7 +11,9 @@ Parts:
     separated only by spaces or punctuation, such as a matched phrase, becomes one
     ``<mark>``), and puts "…" where the passage was cut;
     ``PassageScorer``: prefers passages with more distinct words, and words side by side;
-    ``lead_snippet(body)``: the opening of the body when the body itself did not match.
+    ``lead_snippet(body)``: the opening of the body when the body itself did not match;
+    ``marked_paragraphs(searcher, docnum, terms, text)``: a whole text (the reading page),
+    paragraph by paragraph, escaped, every match marked by the same ``MarkFormatter``.
 """
 
 from __future__ import annotations
@@ -209,3 +211,56 @@ def lead_snippet(body: str, max_chars: int = SNIPPET_CHARS) -> str:
         return html.escape(text, quote=False)
     cut = text[:max_chars].rsplit(" ", 1)[0].rstrip(",;:")
     return html.escape(cut, quote=False) + " " + ELLIPSIS
+
+
+# Paragraphs of a stored body are separated by blank lines (indexer/clean.py).
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Start and end offsets of each non-blank paragraph, surrounding space trimmed."""
+    spans = []
+    start = 0
+    for brk in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        chunk = text[start : brk.start() if brk else len(text)]
+        s, e = start + len(chunk) - len(chunk.lstrip()), start + len(chunk.rstrip())
+        if e > s:
+            spans.append((s, e))
+        if brk:
+            start = brk.end()
+    return spans
+
+
+def _document_tokens(searcher, docnum: int, terms: set[str], field: str) -> list[Token]:
+    """Every occurrence of ``terms`` in one document's ``field``, in text order."""
+    tokens = []
+    for term in terms:
+        try:
+            m = searcher.postings(field, term)
+        except TermNotFound:
+            continue
+        if m.is_active() and m.id() < docnum:
+            m.skip_to(docnum)
+        if m.is_active() and m.id() == docnum:
+            for pos, start, end in m.value_as("characters"):
+                tokens.append(Token(text=term, pos=pos, startchar=start, endchar=end))
+    tokens.sort(key=lambda t: t.startchar)
+    return tokens
+
+
+def marked_paragraphs(
+    searcher, docnum: int, terms: set[str], text: str, field: str = "body"
+) -> list[str]:
+    """The paragraphs of ``text`` (the stored ``field`` of ``docnum``) as escaped HTML with
+    every occurrence of ``terms`` in ``<mark>`` (no terms: just escaped)."""
+    tokens = _document_tokens(searcher, docnum, terms, field) if terms else []
+    out = []
+    for s, e in _paragraph_spans(text):
+        inside = [
+            Token(text=t.text, pos=t.pos, startchar=t.startchar - s, endchar=t.endchar - s)
+            for t in tokens
+            if s <= t.startchar and t.endchar <= e
+        ]
+        paragraph = text[s:e]
+        out.append(_FORMATTER.format_fragment(Fragment(paragraph, inside, 0, len(paragraph))))
+    return out

@@ -425,22 +425,66 @@ def test_widget_mounts_every_placeholder_once_with_its_options(stack, browser):
     page.close()
 
 
+WHITE, DARK = "rgb(255, 255, 255)", "rgb(31, 33, 37)"
+
+
+def test_widget_css_is_light_unless_the_host_asks_for_dark():
+    css = (STATIC / "widget.css").read_text("utf-8")
+    media = css.split("@media (prefers-color-scheme: dark)")
+    assert len(media) == 2  # one block, and only for data-theme="auto"
+    inside = media[1].split("{", 1)[1]
+    inside = inside[: inside.index("\n}\n")]  # what the media query holds
+    selectors = [rule.split("{")[0].strip() for rule in inside.split("}") if rule.strip()]
+    assert selectors == ['[data-archive-search][data-theme="auto"] > .as-form']
+    assert '[data-archive-search][data-theme="dark"] > .as-form' in media[0]
+
+
 @pytest.mark.parametrize(
-    ("scheme", "background"), [("light", "rgb(255, 255, 255)"), ("dark", "rgb(31, 33, 37)")]
+    ("scheme", "theme", "background"),
+    [
+        ("light", None, WHITE),
+        ("dark", None, WHITE),  # a light host page stays light whatever the system prefers
+        ("light", "dark", DARK),
+        ("dark", "auto", DARK),
+        ("light", "auto", WHITE),
+    ],
 )
-def test_widget_follows_the_color_scheme_and_shows_focus(stack, browser, scheme, background):
+def test_widget_follows_the_host_theme_and_shows_focus(stack, browser, scheme, theme, background):
+    name = f"theme-{theme}.html"
+    attr = f' data-theme="{theme}"' if theme else ""
+    html = TEST_PAGE.format(api=stack.api).replace(
+        "<div data-archive-search", f"<div{attr} data-archive-search"
+    )
+    (stack.site_dir / name).write_text(html, "utf-8")
     page = browser.new_page(color_scheme=scheme)
-    page.goto(stack.site + "/index.html")
+    page.goto(f"{stack.site}/{name}")
     combo = page.get_by_role("combobox")
     combo.press_sequentially("put", delay=60)
     listbox = page.get_by_role("listbox")
     page.get_by_role("option").first.wait_for(timeout=TIMEOUT_MS)
     style = "(el, prop) => getComputedStyle(el)[prop]"
     assert listbox.evaluate(style, "backgroundColor") == background
+    assert combo.evaluate(style, "backgroundColor") == background
     assert listbox.evaluate(style, "position") == "absolute"
     assert combo.evaluate(style, "outlineStyle") == "solid"  # visible focus
     # The dropdown sits right under the input, as wide as it.
     box, field = listbox.bounding_box(), combo.bounding_box()
     assert 0 <= box["y"] - (field["y"] + field["height"]) <= 6
     assert abs(box["x"] - field["x"]) < 1 and abs(box["width"] - field["width"]) < 1
+    page.close()
+
+
+def test_long_unbroken_query_and_filter_wrap_inside_the_layout(stack, browser):
+    page = browser.new_page(viewport={"width": 1000, "height": 800})
+    params = {"q": "x" * 320, "people": "y" * 320}
+    response = page.goto(stack.api + "/?" + urllib.parse.urlencode(params))
+    assert response is not None and response.status == 200
+    overflow = page.evaluate(
+        """() => [...document.querySelectorAll(
+              '.results-head__title, .chips__list, .chip, .notice__title, .results')]
+            .filter((el) => el.scrollWidth > el.clientWidth + 1)
+            .map((el) => el.className)"""
+    )
+    assert overflow == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1000
     page.close()

@@ -35,9 +35,9 @@ from tests.conftest import REPO
 from tests.fakes import KeywordExtractor
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000"))
-# Four operations take parameters (/search, /, /suggest, /articles/{id}); the rest have
-# none, so Hypothesis stops after a single example for them.
-PER_OPERATION = max(1, FUZZ_EXAMPLES // 4)
+# Five operations take parameters (/search, /, /suggest, /articles/{id}, /read/{id}); the
+# rest have none, so Hypothesis stops after a single example for them.
+PER_OPERATION = max(1, FUZZ_EXAMPLES // 5)
 SLOWEST_FILE = REPO / "bench" / "out" / "fuzz-slowest.txt"
 CHECKS = [
     not_a_server_error,
@@ -154,7 +154,9 @@ def test_every_operation_answers_without_5xx_and_in_shape(case):
     assert status < 500, (status, response.text[:500])
     if 400 <= status < 500:
         content_type = _header(response, "Content-Type")
-        if case.path == "/" and case.method == "GET" and status == 400:
+        if case.method == "GET" and (
+            (case.path == "/" and status == 400) or case.path == "/read/{id}"
+        ):
             assert content_type.startswith("text/html"), (status, response.text[:300])
         else:
             assert content_type.startswith("application/json"), content_type

@@ -153,16 +153,25 @@ def test_results_with_title_link_snippet_and_date(client):
         links.href("Russia-China Military Alliance ‘Quite Possible,’ Putin Says")
         == "https://www.themoscowtimes.com/2020/10/22/alliance"
     )
-    assert links.href("Archived text") == "/articles/putin-alliance"
+    assert links.href("Archived text") == "/read/putin-alliance?q=alliance"
     assert "an <mark>alliance</mark> with China" in text
     assert '<time datetime="2020-10-22">22 October 2020</time>' in text
     assert '<ol class="results__list" start="1">' in text
     assert '<h2 class="result__title">' in text
 
 
-def test_article_without_url_links_to_its_page(client):
-    links = Links(page(client, q="rwanda").text)
-    assert links.href("Russia, Rwanda Send Troops to C.Africa") == "/articles/car%2Ftroops%232"
+def test_article_without_url_links_to_its_reading_page_with_the_search(client):
+    links = Links(page(client, q="rwanda", sort="newest", page="1").text)
+    assert (
+        links.href("Russia, Rwanda Send Troops to C.Africa")
+        == "/read/car%2Ftroops%232?q=rwanda&sort=newest"
+    )
+    assert "Archived text" not in [t for _, t in links.links]
+    filtered = Links(page(client, places="Rwanda", per_page="5").text)
+    assert (
+        filtered.href("Russia, Rwanda Send Troops to C.Africa")
+        == "/read/car%2Ftroops%232?places=Rwanda&per_page=5"
+    )
 
 
 def test_hostile_content_is_escaped_and_never_a_link(client):
@@ -172,7 +181,7 @@ def test_hostile_content_is_escaped_and_never_a_link(client):
     assert "<script" not in text
     assert "javascript:" not in text
     assert "Markup &lt;script&gt;alert(1)&lt;/script&gt; in a title" in text
-    assert parsed.href("Markup <script>alert(1)</script> in a title") == "/articles/xss"
+    assert parsed.href("Markup <script>alert(1)</script> in a title") == "/read/xss?q=zebra"
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; the word <mark>zebra</mark>" in text
     assert "Evil &lt;b&gt;Person&lt;/b&gt;" in text
     assert "<b>" not in text
@@ -183,7 +192,7 @@ def test_reflected_query_is_escaped(client):
     text = page(client, q=hostile).text
     assert "<script" not in text
     assert 'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in text
-    assert "<q>&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</q>" in text
+    assert "<q><bdi>&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</bdi></q>" in text
 
 
 def test_result_tags_link_to_filtered_searches(client):
@@ -232,7 +241,7 @@ def test_sort_links(client):
     assert links.href("Oldest") == "/?q=putin&sort=oldest"
     assert '<a class="sort__link" href="/?q=putin&amp;sort=newest" aria-current="true">' in text
     first = Links(page(client, q="putin", sort="oldest", per_page=1).text).links
-    assert ("/articles/putin-01", "Putin note number 1") in first
+    assert ("/read/putin-01?q=putin&sort=oldest&per_page=1", "Putin note number 1") in first
 
 
 def test_pagination_keeps_query_and_filters(client):
@@ -273,7 +282,7 @@ def test_did_you_mean(client):
 def test_no_results_message(client):
     text = page(client, q="putin", places="Rwanda", people="Nobody Atall").text
     assert "No articles found" in text
-    assert "No articles match <q>putin</q>" in text
+    assert "No articles match <q><bdi>putin</bdi></q>" in text
     assert "Remove a filter above to widen the search." in text
     assert '<ol class="results__list"' not in text
 
@@ -344,3 +353,42 @@ def test_filter_only_listing_offers_date_sorts(client):
     assert (
         '<a class="sort__link" href="/?places=Russia&amp;sort=newest" aria-current="true">' in text
     )
+
+
+BIDI_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+
+
+def test_bidi_controls_are_stripped_and_user_text_isolated(client):
+    text = page(client, q="putin\u202e moscow", people="Vladimir\u2067 Putin").text
+    assert not any(c in text for c in BIDI_CONTROLS)
+    assert 'value="putin moscow"' in text
+    assert "<title>putin moscow – Archive search</title>" in text
+    assert "Results for <q><bdi>putin moscow</bdi></q>" in text
+    assert '<span class="chip__label">Person:</span> <bdi>Vladimir Putin</bdi>' in text
+
+
+def test_partial_match_note_only_with_results(client):
+    none = page(client, q="qqqq wwww eeee rrrr").text
+    assert "No articles found" in none
+    assert "match some of your words" not in none
+    some = page(client, q="putin moscow qqqq wwww").text
+    assert "match some of your words" in some
+
+
+def test_a_quoted_query_is_not_quoted_twice(client):
+    for q, shown in (
+        ('"quite possible"', "&#34;quite possible&#34;"),
+        ("“ruled out”", "“ruled out”"),
+    ):
+        text = page(client, q=q).text
+        assert f"Results for <bdi>{shown}</bdi>" in text
+        assert "<q><bdi>&#34;" not in text and "<q><bdi>“" not in text
+    text = page(client, q='"quite possible" putin').text
+    assert "Results for <q><bdi>&#34;quite possible&#34; putin</bdi></q>" in text
+
+
+def test_long_unbroken_text_wraps(client):
+    css = client.simulate_get("/static/style.css").text
+    rule = css[: css.index("overflow-wrap: anywhere")].rsplit("}", 1)[1]
+    for selector in (".results-head__title", ".notice__title", ".chip", ".did-you-mean"):
+        assert selector in rule, selector

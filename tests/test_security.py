@@ -115,9 +115,13 @@ def test_page_escapes_everything_from_the_archive_and_the_query(client):
     page = client.simulate_get("/", params={"q": "bridge"}).text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert 'href="https://news.example/ok"' in page  # an http(s) URL is a link
-    assert 'href="/articles/evil"' in page  # javascript: links to the archived copy
-    assert 'href="/articles/data"' in page
-    assert 'href="/articles/%3Cb%3Eid%3C%2Fb%3E"' in page
+    assert 'href="/read/evil?q=bridge"' in page  # javascript: links to the archived copy
+    assert 'href="/read/data?q=bridge"' in page
+    assert 'href="/read/%3Cb%3Eid%3C%2Fb%3E?q=bridge"' in page
+    for article in ARTICLES:  # and the reading pages are inert too
+        response = client.simulate_get("/read/" + article["id"], params={"q": "bridge"})
+        assert response.status_code == 200
+        _assert_inert(response.text)
     # The query and filters reflected in the form and links are escaped too.
     reflected = client.simulate_get(
         "/", params={"q": f"{XSS}{ATTR}", "people": XSS, "from": f"{ATTR}"}

@@ -5,10 +5,14 @@ Works with JavaScript off (there is none). Parts:
     (sort, page, filters added or removed), every link keeping the rest of the state;
     ``result_view``/``facet_view``/``page_numbers``: plain values the template renders;
     ``SearchPageResource``: validate, ask the engine, render ``search.html``. A bad
-    parameter or query is the same page with status 400 and the message, never JSON.
+    parameter or query is the same page with status 400 and the message, never JSON;
+    ``ENV``: the templates' Jinja environment, shared with the reading page
+    (resources/reading.py).
 
 Every value goes through Jinja's autoescape; the one exception is the engine's ``snippet``,
 which is already escaped text with ``<mark>`` elements only (search_api/snippets.py).
+Every value also loses its bidi embedding, override and isolate controls (``strip_bidi``):
+a right-to-left override in a query must not flip the page text around it.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import quote, urlencode
 
 import falcon
@@ -43,6 +47,22 @@ PAGE_WINDOW = 2
 # Only these article URLs become links; anything else (javascript:, data:, relative
 # paths) links to the article's own page instead.
 _SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f\"'<>\\]+", re.IGNORECASE)
+# U+202A-202E (embeddings, overrides, pop) and U+2066-2069 (isolates): dropped from every
+# value a page shows, so text can only be reordered inside its own <bdi>.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+# A query that is one quoted phrase already shows its quotes: no <q> around it.
+_QUOTED = re.compile(r"[\"“”„«‘'‹][^\"“”„«»]*[\"“”»’'›]")
+
+
+def strip_bidi(value):
+    """``value`` without bidi controls when it is text (Markup stays Markup)."""
+    return value.translate(_BIDI_CONTROLS) if isinstance(value, str) else value
+
+
+def is_quoted(text: str) -> bool:
+    """Whether ``text`` is one phrase in quotation marks (``"healed rifts"``)."""
+    return len(text) >= 2 and _QUOTED.fullmatch(text) is not None
+
 
 ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("search_api", "templates"),
@@ -50,7 +70,9 @@ ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    finalize=strip_bidi,
 )
+ENV.tests["quoted"] = is_quoted
 
 
 @dataclass(frozen=True)
@@ -100,23 +122,33 @@ class PageState:
         the page to 1. Defaults are left out of the URL."""
         if "page" not in changes:
             changes["page"] = 1
-        state = replace(self, **changes)
-        pairs: list[tuple[str, str | int]] = []
-        if state.q:
-            pairs.append(("q", state.q))
-        pairs += [("people", v) for v in state.people]
-        pairs += [("places", v) for v in state.places]
-        if state.date_from:
-            pairs.append(("from", state.date_from))
-        if state.date_to:
-            pairs.append(("to", state.date_to))
-        if state.sort != "relevance":
-            pairs.append(("sort", state.sort))
-        if state.per_page != 10:
-            pairs.append(("per_page", state.per_page))
-        if state.page != 1:
-            pairs.append(("page", state.page))
+        pairs = replace(self, **changes).query_pairs()
         return "/?" + urlencode(pairs) if pairs else "/"
+
+    def read_url(self, article_id: str) -> str:
+        """The reading page of an article, carrying this search (for "back to results")."""
+        pairs = self.query_pairs()
+        path = "/read/" + quote(article_id, safe="")
+        return path + "?" + urlencode(pairs) if pairs else path
+
+    def query_pairs(self) -> list[tuple[str, str | int]]:
+        """The query-string pairs of this state, defaults left out."""
+        pairs: list[tuple[str, str | int]] = []
+        if self.q:
+            pairs.append(("q", self.q))
+        pairs += [("people", v) for v in self.people]
+        pairs += [("places", v) for v in self.places]
+        if self.date_from:
+            pairs.append(("from", self.date_from))
+        if self.date_to:
+            pairs.append(("to", self.date_to))
+        if self.sort != "relevance":
+            pairs.append(("sort", self.sort))
+        if self.per_page != 10:
+            pairs.append(("per_page", self.per_page))
+        if self.page != 1:
+            pairs.append(("page", self.page))
+        return pairs
 
     def add_filter(self, facet: str, value: str | int) -> str:
         """The URL that narrows this search to one more facet value."""
@@ -162,27 +194,40 @@ def _iso(value: date | None) -> str:
     return value.isoformat() if value is not None else ""
 
 
-def article_href(hit: Hit) -> tuple[str, bool]:
+def safe_url(url: str | None) -> str | None:
+    """The article's own URL when it is an absolute http(s) URL (the only ones linked)."""
+    url = (url or "").strip()
+    return url if _SAFE_URL.fullmatch(url) else None
+
+
+def date_view(value: datetime | None) -> dict:
+    """A stored date as ``<time>`` shows it: ``date_iso`` and ``date_text`` (or None)."""
+    if value is None:
+        return {"date_iso": None, "date_text": None}
+    return {"date_iso": value.date().isoformat(), "date_text": f"{value.day} {value:%B %Y}"}
+
+
+def article_href(hit: Hit, state: PageState) -> tuple[str, bool]:
     """Where a result's title links to, and whether that is the publisher's page.
 
-    Only absolute http(s) URLs are trusted; otherwise the article's page on this site.
+    Only absolute http(s) URLs are trusted; otherwise the article's reading page on this
+    site, carrying the search.
     """
-    url = (hit.url or "").strip()
-    if _SAFE_URL.fullmatch(url):
+    url = safe_url(hit.url)
+    if url:
         return url, True
-    return "/articles/" + quote(hit.id, safe=""), False
+    return state.read_url(hit.id), False
 
 
 def result_view(hit: Hit, state: PageState) -> dict:
     """One result as the template shows it."""
-    href, external = article_href(hit)
+    href, external = article_href(hit, state)
     return {
         "title": hit.title or hit.id,
         "href": href,
         "external": external,
-        "article_href": "/articles/" + quote(hit.id, safe=""),
-        "date_iso": hit.date.date().isoformat() if hit.date else None,
-        "date_text": f"{hit.date.day} {hit.date:%B %Y}" if hit.date else None,
+        "article_href": state.read_url(hit.id),
+        **date_view(hit.date),
         "snippet": hit.snippet,
         # The match is a quotation: say who said it ("— Vladimir Putin").
         "speaker": (hit.quote or {}).get("speaker"),

@@ -3,6 +3,9 @@
  *   <script src="https://search.example/widget.js" defer></script>
  *   <div data-archive-search data-placeholder="Search the archive"></div>
  *
+ * Light by default; data-theme="dark" on the placeholder makes it dark, data-theme="auto"
+ * follows the reader's system preference (widget.css).
+ *
  * Parts: where the script came from (its origin serves /suggest, / and widget.css), one
  * stylesheet link, and one combobox per placeholder (WAI-ARIA 1.2 combobox with a listbox
  * popup; focus stays in the input, aria-activedescendant names the active option).
