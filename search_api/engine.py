@@ -559,25 +559,25 @@ class Engine:
             return None
         searcher = self._open().searcher
         docnum = searcher.document_number(id=article_id)
-        terms = _mark_terms(searcher, q) if q.strip() else set()
+        terms, phrases = _mark_terms(searcher, q) if q.strip() else (set(), [])
         stored = searcher.stored_fields(docnum).get("quotes") or []
         return ArticleView(
             record=record,
-            paragraphs=marked_paragraphs(searcher, docnum, terms, record.body),
+            paragraphs=marked_paragraphs(searcher, docnum, terms, record.body, phrases=phrases),
             quotes=[{"text": text, "speaker": speaker} for _, _, text, speaker in stored],
         )
 
 
-def _mark_terms(searcher, q: str) -> set[str]:
-    """The body terms a query would mark in a snippet; none when it cannot run."""
+def _mark_terms(searcher, q: str) -> tuple[set[str], list[tuple[str, ...]]]:
+    """The body terms and phrases a query would mark in a snippet; none when it cannot run."""
     try:
         parsed = parse_query(q)
         if parsed.is_empty:
-            return set()
+            return set(), []
         query = QueryBuilder(searcher).all_words(parsed)
     except QueryError:
-        return set()
-    return highlight_terms(query, STOP_WORDS) if query is not None else set()
+        return set(), []
+    return highlight_parts(query, STOP_WORDS) if query is not None else (set(), [])
 
 
 def _collect(searcher, query, depth: int, sortedby) -> _Run:

@@ -249,11 +249,22 @@ def _document_tokens(searcher, docnum: int, terms: set[str], field: str) -> list
 
 
 def marked_paragraphs(
-    searcher, docnum: int, terms: set[str], text: str, field: str = "body"
+    searcher,
+    docnum: int,
+    terms: set[str],
+    text: str,
+    field: str = "body",
+    phrases: list[tuple[str, ...]] = (),
 ) -> list[str]:
     """The paragraphs of ``text`` (the stored ``field`` of ``docnum``) as escaped HTML with
-    every occurrence of ``terms`` in ``<mark>`` (no terms: just escaped)."""
-    tokens = _document_tokens(searcher, docnum, terms, field) if terms else []
+    every occurrence of ``terms``, and of ``phrases`` where they match, in ``<mark>`` (no
+    terms: just escaped)."""
+    phrase_only = {w for p in phrases for w in p} - set(terms)
+    wanted = set(terms) | phrase_only
+    tokens = _document_tokens(searcher, docnum, wanted, field) if wanted else []
+    if phrase_only and tokens:
+        keep = _in_phrases(tokens, phrases)
+        tokens = [t for i, t in enumerate(tokens) if i in keep or t.text not in phrase_only]
     out = []
     for s, e in _paragraph_spans(text):
         inside = [

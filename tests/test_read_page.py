@@ -96,6 +96,9 @@ def test_query_words_are_marked_and_back_link_rebuilds_the_search(client):
 def test_a_phrase_is_one_mark_and_excluded_words_are_not_marked(client):
     text = read(client, "/read/bbc/politics/003.txt", q='"old bridge" -monday').text
     assert "<p>The <mark>old bridge</mark> in Bangui reopened on Monday" in text
+    # The phrase's words are marked only where the phrase is: not "bridge" on its own.
+    assert "“We rebuilt the bridge before the rains came,”" in text
+    assert text.count("<mark>") == 1
 
 
 def test_a_query_that_cannot_run_shows_the_article_unmarked(client):
