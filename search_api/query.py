@@ -85,6 +85,8 @@ STOP_WORDS = frozenset(
     ).split()
 )
 
+# A hyphen between two word characters (what the analyzer joins into one compound).
+_HYPHENATED = re.compile(r"(?<=\w)[\-\u2010\u2011](?=\w)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 _FIELD_PREFIX = re.compile(r"(\w+):(?=[^\s:])")
 
@@ -223,9 +225,16 @@ class QueryBuilder:
         if not toks:
             return None
         weight = field_weight(field)
-        if len(toks) == 1:
-            return wq.Term(field, toks[0], boost=weight)
-        return Phrase(field, toks, boost=weight)
+        joined = wq.Term(field, toks[0], boost=weight) if len(toks) == 1 else None
+        joined = joined or Phrase(field, toks, boost=weight)
+        if not _HYPHENATED.search(item.text):
+            return joined
+        # "long-term" is the joined word (which the index holds for "long-term" and
+        # "longterm") or its parts written apart ("long term"): the phrase of the parts.
+        split = self.tokens(field, _HYPHENATED.sub(" ", item.text))
+        if len(split) < 2 or split == toks:
+            return joined
+        return wq.Or([joined, Phrase(field, split, boost=weight)])
 
     def _prefix_query(self, field: str, text: str) -> wq.Query | None:
         # Expand against the unstemmed vocabulary, keep the most frequent words, then

@@ -360,6 +360,20 @@ HYPHEN_ARTICLES = [
         "places": [],
     },
     {
+        "id": "long-hyphen",
+        "title": "Pensions",
+        "body": "A long-term plan for pensions was agreed. " + FILLER,
+        "people": [],
+        "places": [],
+    },
+    {
+        "id": "long-apart",
+        "title": "Savings",
+        "body": "Savers should think about the long term, the minister said. " + FILLER,
+        "people": [],
+        "places": [],
+    },
+    {
         "id": "season",
         "title": "The league table",
         "body": "The 2004–05 season ended with a 3-1 win. " + FILLER,
@@ -389,6 +403,9 @@ def test_hyphenated_and_joined_spellings_find_the_same_articles(hyphens):
     assert found(hyphens, "mail") == ["post", "split"]  # a part still finds the compound
     assert found(hyphens, "wellknown") == found(hyphens, "well-known") == ["author"]
     assert found(hyphens, "well known") == ["author"]
+    # A hyphenated query also finds its parts written apart, side by side.
+    assert found(hyphens, "long-term") == ["long-apart", "long-hyphen"]
+    assert found(hyphens, "longterm") == ["long-hyphen"]
 
 
 def test_phrases_around_a_compound_keep_their_positions(hyphens):
