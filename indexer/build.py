@@ -31,7 +31,8 @@ from indexer import store
 from indexer.archive import ArchiveFile, Rejected, read_archive_file, walk_archive
 from indexer.documents import Article, RawArticle
 from indexer.prepare import add_entities, add_quotes, clean_article
-from indexer.schema import SCHEMA_VERSION, TAG_SEPARATOR, build_quote_schema, build_schema
+from indexer.records import article_document, quote_documents
+from indexer.schema import SCHEMA_VERSION, build_quote_schema, build_schema
 
 # Articles per NER task sent to a worker: big enough for nlp.pipe, small enough to balance.
 NER_BATCH = 64
@@ -136,49 +137,6 @@ def _extract_batch(pairs: list[tuple[RawArticle, Article]]) -> list[Article]:
 
 
 # --- main side ---------------------------------------------------------------------------
-
-
-def _document(article: Article, content_hash: str) -> dict:
-    doc = {
-        "id": article.id,
-        "title": article.title,
-        "body": article.body,
-        "people": "\n".join(article.people),
-        "places": "\n".join(article.places),
-        "people_tag": TAG_SEPARATOR.join(article.people),
-        "places_tag": TAG_SEPARATOR.join(article.places),
-        "url": article.url,
-        "author": article.author or "",
-        "source": article.source,
-        "content_hash": content_hash,
-        "quotes": [[q.start, q.end, q.text, q.speaker] for q in article.quotes],
-        "dated": int(article.date is not None),
-    }
-    if article.date is not None:
-        doc["date"] = article.date
-        doc["year"] = article.date.year
-    return doc
-
-
-def _quote_documents(article: Article) -> Iterator[dict]:
-    """The quotation index records of one article."""
-    for number, quote in enumerate(article.quotes, 1):
-        doc = {
-            "id": f"{article.id}#q{number}",
-            "article_id": article.id,
-            "source": article.source,
-            "body": quote.text,
-            "people": quote.speaker or "",
-            "title": article.title,
-            "speaker": quote.speaker,
-            "kind": quote.kind,
-            "url": article.url,
-            "position": quote.start,
-            "dated": int(article.date is not None),
-        }
-        if article.date is not None:
-            doc["date"] = article.date
-        yield doc
 
 
 def _rounds(items: Sequence, size: int) -> Iterator[Sequence]:
@@ -293,8 +251,8 @@ def build_index(
                         )
                         continue
                     taken[article.id] = path
-                    writer.add_document(**_document(article, cleaned.file.content_hash))
-                    for doc in _quote_documents(article):
+                    writer.add_document(**article_document(article, cleaned.file.content_hash))
+                    for doc in quote_documents(article):
                         quote_writer.add_document(**doc)
                     ids.append(article.id)
                 report.articles_written += len(ids)
@@ -327,12 +285,12 @@ def build_index(
         ix.close()
         qx.close()
 
-        meta = {
-            "schema_version": SCHEMA_VERSION,
-            "built_at": clock().replace(microsecond=0).isoformat(),
-            "documents": documents,
-            "quotes": quotations,
-        }
+        meta = store.IndexMeta(
+            schema_version=SCHEMA_VERSION,
+            built_at=clock().replace(microsecond=0).isoformat(),
+            documents=documents,
+            quotes=quotations,
+        )
         final = store.publish_generation(index_dir, tmp, meta, new_manifest)
         store.collect_garbage(index_dir)
         report.documents = documents

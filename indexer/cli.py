@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from indexer import store
+from indexer.records import article_from_stored
 from indexer.settings import Settings
 
 
@@ -104,8 +105,9 @@ def _stats(args) -> int:
     years: Counter[int] = Counter()
     with ix.searcher() as s:
         for fields in s.all_stored_fields():
-            people.update(p for p in fields.get("people_tag", "").split(",") if p)
-            places.update(p for p in fields.get("places_tag", "").split(",") if p)
+            record = article_from_stored(fields)
+            people.update(record.people)
+            places.update(record.places)
             if fields.get("year"):
                 years[fields["year"]] += 1
     print(f"index:          {gen}")

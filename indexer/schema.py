@@ -28,7 +28,7 @@ from whoosh.analysis import (
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # A word: a dotted abbreviation ("U.S.", "U.K.") is one, and so is a word with inner
 # apostrophes of any style ("Kremlin’s", "don't"), kept whole for ApostropheFilter.
@@ -165,10 +165,10 @@ def build_schema() -> Schema:
 def build_quote_schema() -> Schema:
     """The Whoosh schema of the quotation index: one record per quotation.
 
-    The field names follow the article schema on purpose, so that the one query builder
+    The text fields follow the article schema on purpose, so that the one query builder
     and the one snippet maker serve both: ``body`` holds the quoted words (the shared
-    analyzer: a phrase finds them), ``people`` the words of the speaker's name (any word
-    matches: ``speaker=putin``), ``title`` the article's title.
+    analyzer: a phrase finds them), ``title`` the article's title; ``speaker`` the
+    speaker's name as stored, searchable by any word of it (``speaker=putin``).
     """
     text = news_analyzer()
     names = name_analyzer()
@@ -177,9 +177,8 @@ def build_quote_schema() -> Schema:
         article_id=ID(stored=True),
         source=ID(stored=True),
         body=TEXT(analyzer=text, stored=True, chars=True, spelling=True),
-        people=TEXT(analyzer=names),
+        speaker=TEXT(analyzer=names, stored=True),
         title=TEXT(analyzer=text, stored=True),
-        speaker=STORED(),
         kind=ID(stored=True),
         date=DATETIME(stored=True, sortable=True),
         dated=NUMERIC(int, sortable=True),

@@ -48,8 +48,17 @@ class IndexMeta:
     schema_version: int
     built_at: str
     documents: int
-    generation: str
+    generation: str = ""  # the folder's name: known once published, not written
     quotes: int = 0
+
+    def to_json(self) -> dict:
+        """What meta.json holds (the generation is its folder's name)."""
+        return {
+            "schema_version": self.schema_version,
+            "built_at": self.built_at,
+            "documents": self.documents,
+            "quotes": self.quotes,
+        }
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -152,11 +161,11 @@ def discard_generation(tmp_dir: Path) -> None:
 
 
 def publish_generation(
-    index_dir: Path, tmp_dir: Path, meta: dict, manifest: dict[str, dict]
+    index_dir: Path, tmp_dir: Path, meta: IndexMeta, manifest: dict[str, dict]
 ) -> Path:
     """Write meta and manifest, then switch ``current`` to the new generation atomically."""
     _write_json(Path(tmp_dir) / MANIFEST_FILE, {"files": manifest})
-    _write_json(Path(tmp_dir) / META_FILE, meta)
+    _write_json(Path(tmp_dir) / META_FILE, meta.to_json())
     final = Path(str(tmp_dir)[: -len(TMP_SUFFIX)])
     os.rename(tmp_dir, final)
     link_tmp = Path(index_dir) / f"{CURRENT}.{os.getpid()}{TMP_SUFFIX}"

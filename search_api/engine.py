@@ -24,18 +24,19 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import scoring, sorting
 from whoosh.collectors import TimeLimit, TimeLimitCollector
-from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from indexer import store
-from indexer.schema import SCHEMA_VERSION, TAG_SEPARATOR
+from indexer.records import StoredArticle, article_from_stored, quote_from_stored
+from indexer.schema import SCHEMA_VERSION
 from search_api import query as query_module
 from search_api.cache import LRUCache
 from search_api.facets import DocnumCollector, FacetIndex
+from search_api.hits import page_rows
+from search_api.proximity import proximity_rerank
 from search_api.query import (
     LONG_QUERY_WORDS,
     STOP_WORDS,
-    ParsedQuery,
     QueryBuilder,
     QueryError,
     parse_query,
@@ -44,9 +45,7 @@ from search_api.snippets import (
     QUOTE_SNIPPET_CHARS,
     Snippet,
     highlight_parts,
-    lead_snippet,
     marked_paragraphs,
-    page_snippets,
 )
 from search_api.spelling import SUGGEST_RATIO, SpellIndex, suggest_query
 from search_api.suggest import NameIndex, Suggestion
@@ -55,8 +54,8 @@ from search_api.suggest import suggest as complete
 SORTS = ("relevance", "newest", "oldest")
 # Fields of the quotation index searched when the query names none: the quoted words.
 QUOTE_FIELDS = ("body",)
-# Fields whose word positions feed the proximity re-rank.
-PROXIMITY_FIELDS = ("body", "title")
+# In /quotes, ``people:`` (as in /search) means the speaker, as ``speaker:`` does.
+QUOTE_FIELD_ALIASES = {"people": "speaker"}
 # Responses kept per process (keyed by generation and request).
 RESULT_CACHE_ENTRIES = 2048
 MAX_PER_PAGE = 100
@@ -195,11 +194,6 @@ class HealthInfo:
     quotes: int = 0
 
 
-def split_tags(value: str | None) -> list[str]:
-    """The list form of a stored ``people_tag``/``places_tag`` value."""
-    return [v for v in (value or "").split(TAG_SEPARATOR) if v]
-
-
 @dataclass
 class _Run:
     top: list[tuple[int, float | None]]  # (docnum, score) best first, at least page deep
@@ -287,7 +281,7 @@ class Engine:
             QueryError: the request cannot be answered (the message says why).
             IndexUnavailable: no index can be opened.
         """
-        return self._answer("search", req, lambda opened: self._search(opened.searcher, req))
+        return self._answer("search", req, lambda opened: self._search(opened, req))
 
     def _answer(self, kind: str, req, run):
         """Check sort and paging, then answer ``req`` from the result cache or by ``run``."""
@@ -309,13 +303,13 @@ class Engine:
             self._results.put(key, response)
         return response
 
-    def _search(self, searcher, req: SearchRequest, spell: bool = True) -> SearchResponse:
+    def _search(self, opened: _Opened, req: SearchRequest, spell: bool = True) -> SearchResponse:
+        searcher = opened.searcher
         parsed = parse_query(req.q)
         builder = QueryBuilder(searcher)
+        plan = builder.plan(parsed)
         filters = _filters(req)
         sort = req.sort
-        # Counted once: it builds every item's query (prefix expansion reads the lexicon).
-        content_words = builder.content_words(parsed) if not parsed.is_empty else 0
         if parsed.is_empty:
             if filters is None:
                 raise QueryError("Give a query (q) or at least one filter.")
@@ -323,33 +317,33 @@ class Engine:
             mode = "filter"
             if sort == "relevance":
                 sort = "newest"
-        elif content_words >= LONG_QUERY_WORDS and not parsed_has_or(parsed):
+        elif plan.content_words >= LONG_QUERY_WORDS and not plan.has_or:
             # A long query (a reader's question, a pasted headline): ranked any-word.
-            query, mode = builder.any_words(parsed), "any"
+            query, mode = plan.any_words(), "any"
         else:
-            query = builder.all_words(parsed)
+            query = plan.all_words()
             mode = "all"
             if query is None:
                 if filters is None:
                     raise QueryError("The query has no words to search for.")
                 query, mode = wq.Every(), "filter"
-        pairs = builder.proximity_pairs(parsed) if mode != "filter" else []
+        pairs = plan.pairs if mode != "filter" else ()
         run = self._run(searcher, query, req, sort, filters, pairs)
-        few = run.total == 0 or (run.total < FALLBACK_BELOW and content_words >= 3)
+        few = run.total == 0 or (run.total < FALLBACK_BELOW and plan.content_words >= 3)
         if few and mode == "all":
-            fallback = builder.any_words(parsed)
+            fallback = plan.any_words()
             if fallback is not None:
                 more = self._run(searcher, fallback, req, sort, filters, pairs)
                 if more.total > run.total:
                     run, query, mode = more, fallback, "any"
         suggestion = None
         if mode != "filter" and spell:
-            spell = self._per_generation("spelling", SpellIndex, searcher)
-            suggestion = suggest_query(searcher, spell, builder, parsed, req.q)
+            spelling = self._per_generation(opened, "spelling", SpellIndex)
+            suggestion = suggest_query(searcher, spelling, builder, parsed, req.q)
             if suggestion is not None and mode == "all" and run.total >= SUGGEST_BELOW:
                 # Enough found already: suggest only what would find many times more.
                 better = self._search(
-                    searcher, replace(req, q=suggestion, page=1, per_page=1), spell=False
+                    opened, replace(req, q=suggestion, page=1, per_page=1), spell=False
                 )
                 if better.total < SUGGEST_RATIO * run.total:
                     suggestion = None
@@ -359,7 +353,9 @@ class Engine:
             page=req.page,
             per_page=req.per_page,
             results=self._page(searcher, run, query if mode != "filter" else None, req),
-            facets=self._facets(searcher).count(run.docnums, FACET_SIZE),
+            facets=self._per_generation(opened, "facets", FacetIndex).count(
+                run.docnums, FACET_SIZE
+            ),
             suggestion=suggestion,
             mode=mode,
             timed_out=run.timed_out,
@@ -386,12 +382,9 @@ class Engine:
             run.top = proximity_rerank(searcher, run.top[:head], pairs) + run.top[head:]
         return run
 
-    def _facets(self, searcher) -> FacetIndex:
-        return self._per_generation("facets", FacetIndex, searcher)
-
-    def _per_generation(self, kind: str, build, searcher):
-        # Arrays built once per generation and shared by the threads of this process.
-        gen = self._local.opened.generation
+    def _per_generation(self, opened: _Opened, kind: str, build):
+        """``build(reader)`` once per generation, shared by the threads of this process."""
+        gen, searcher = opened.generation, opened.searcher
         with self._facet_lock:
             cached = self._facet_cache.get((gen, kind))
             if cached is None:
@@ -404,36 +397,28 @@ class Engine:
 
     def suggest(self, text: str, limit: int = 10) -> list[Suggestion]:
         """Completions for a search box (people, places, titles, frequent words)."""
-        searcher = self._open().searcher
-        names = self._per_generation("names", NameIndex, searcher)
+        opened = self._open()
+        searcher = opened.searcher
+        names = self._per_generation(opened, "names", NameIndex)
         builder = QueryBuilder(searcher)
         return complete(searcher, names, lambda w: builder.tokens("body", w), text, limit)
 
     @staticmethod
     def _page(searcher, run: _Run, query, req: SearchRequest) -> list[Hit]:
-        start = (req.page - 1) * req.per_page
-        page = run.top[start : start + req.per_page]
-        stored = {docnum: searcher.stored_fields(docnum) for docnum, _ in page}
-        snippets: dict[int, Snippet] = {}
-        if query is not None and page:
-            bodies = {d: f.get("body", "") for d, f in stored.items()}
-            terms, phrases = highlight_parts(query, STOP_WORDS)
-            snippets = page_snippets(searcher, list(stored), terms, bodies, phrases=phrases)
         hits = []
-        for docnum, score in page:
-            fields = stored[docnum]
-            snippet = snippets.get(docnum)
+        for row in page_rows(searcher, run.top, req.page, req.per_page, query):
+            record = article_from_stored(row.fields)
             hits.append(
                 Hit(
-                    id=fields["id"],
-                    title=fields.get("title", ""),
-                    url=fields.get("url"),
-                    date=fields.get("date"),
-                    snippet=snippet.html if snippet else lead_snippet(fields.get("body", "")),
-                    people=split_tags(fields.get("people_tag")),
-                    places=split_tags(fields.get("places_tag")),
-                    score=round(score, 4) if score is not None else None,
-                    quote=_quote_at(fields.get("quotes"), snippet),
+                    id=record.id,
+                    title=record.title,
+                    url=record.url,
+                    date=record.date,
+                    snippet=row.snippet_html,
+                    people=record.people,
+                    places=record.places,
+                    score=row.score,
+                    quote=_quote_at(record, row.snippet),
                 )
             )
         return hits
@@ -449,17 +434,18 @@ class Engine:
 
     def _quotes(self, searcher, req: QuoteRequest) -> QuoteResponse:
         parsed = parse_query(req.q)
-        builder = QueryBuilder(searcher, fields=QUOTE_FIELDS)
+        builder = QueryBuilder(searcher, fields=QUOTE_FIELDS, aliases=QUOTE_FIELD_ALIASES)
         speaker = None
         if req.speaker.strip():
-            words = builder.tokens("people", req.speaker)
+            words = builder.tokens("speaker", req.speaker)
             if not words:
                 raise QueryError("The speaker has no words to search for.")
             # Every word given must be a word of the speaker's name ("putin", "Vladimir
             # Putin"); the filter adds no score.
-            speaker = wq.And([wq.Term("people", w) for w in words])
+            speaker = wq.And([wq.Term("speaker", w) for w in words])
         sort = req.sort
-        query = None if parsed.is_empty else builder.all_words(parsed)
+        plan = builder.plan(parsed)
+        query = None if parsed.is_empty else plan.all_words()
         if query is None:
             if not parsed.is_empty and speaker is None:
                 raise QueryError("The query has no words to search for.")
@@ -470,40 +456,31 @@ class Engine:
                 sort = "newest"
         run = self._run_quotes(searcher, query, speaker, req, sort)
         if run.total == 0 and not parsed.is_empty:
-            fallback = builder.any_words(parsed)
+            fallback = plan.any_words()
             if fallback is not None:
                 run, query = self._run_quotes(searcher, fallback, speaker, req, sort), fallback
-        start = (req.page - 1) * req.per_page
-        page = run.top[start : start + req.per_page]
-        stored = {docnum: searcher.stored_fields(docnum) for docnum, _ in page}
-        snippets: dict[int, Snippet] = {}
-        if not parsed.is_empty and page:
-            texts = {d: f.get("body", "") for d, f in stored.items()}
-            terms, phrases = highlight_parts(query, STOP_WORDS)
-            snippets = page_snippets(
-                searcher,
-                list(stored),
-                terms,
-                texts,
-                whole_below=QUOTE_SNIPPET_CHARS,
-                phrases=phrases,
-            )
         results = []
-        for docnum, score in page:
-            fields = stored[docnum]
-            snippet = snippets.get(docnum)
+        rows = page_rows(
+            searcher,
+            run.top,
+            req.page,
+            req.per_page,
+            None if parsed.is_empty else query,
+            whole_below=QUOTE_SNIPPET_CHARS,
+            lead_chars=QUOTE_SNIPPET_CHARS,
+        )
+        for row in rows:
+            record = quote_from_stored(row.fields)
             results.append(
                 QuoteHit(
-                    text=fields.get("body", ""),
-                    speaker=fields.get("speaker"),
-                    article_id=fields.get("article_id", ""),
-                    title=fields.get("title", ""),
-                    date=fields.get("date"),
-                    url=fields.get("url"),
-                    snippet=snippet.html
-                    if snippet
-                    else lead_snippet(fields.get("body", ""), QUOTE_SNIPPET_CHARS),
-                    score=round(score, 4) if score is not None else None,
+                    text=record.text,
+                    speaker=record.speaker,
+                    article_id=record.article_id,
+                    title=record.title,
+                    date=record.date,
+                    url=record.url,
+                    snippet=row.snippet_html,
+                    score=row.score,
                 )
             )
         return QuoteResponse(
@@ -533,39 +510,46 @@ class Engine:
 
     def article(self, article_id: str) -> ArticleRecord | None:
         """The stored article with this id, or None."""
-        searcher = self._open().searcher
-        fields = searcher.document(id=article_id)
-        if fields is None:
+        found = self._stored_article(self._open().searcher, article_id)
+        return None if found is None else _article_record(found[1])
+
+    @staticmethod
+    def _stored_article(searcher, article_id: str) -> tuple[int, StoredArticle] | None:
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
             return None
-        return ArticleRecord(
-            id=fields["id"],
-            title=fields.get("title", ""),
-            body=fields.get("body", ""),
-            url=fields.get("url"),
-            date=fields.get("date"),
-            author=fields.get("author") or None,
-            people=split_tags(fields.get("people_tag")),
-            places=split_tags(fields.get("places_tag")),
-            source=fields.get("source", ""),
-        )
+        return docnum, article_from_stored(searcher.stored_fields(docnum))
 
     def article_view(self, article_id: str, q: str = "") -> ArticleView | None:
         """The article with this id for reading, the words of query ``q`` marked; or None.
 
         A query that cannot run (no words, over the limits) marks nothing.
         """
-        record = self.article(article_id)
-        if record is None:
-            return None
         searcher = self._open().searcher
-        docnum = searcher.document_number(id=article_id)
+        found = self._stored_article(searcher, article_id)
+        if found is None:
+            return None
+        docnum, stored = found
         terms, phrases = _mark_terms(searcher, q) if q.strip() else (set(), [])
-        stored = searcher.stored_fields(docnum).get("quotes") or []
         return ArticleView(
-            record=record,
-            paragraphs=marked_paragraphs(searcher, docnum, terms, record.body, phrases=phrases),
-            quotes=[{"text": text, "speaker": speaker} for _, _, text, speaker in stored],
+            record=_article_record(stored),
+            paragraphs=marked_paragraphs(searcher, docnum, terms, stored.body, phrases=phrases),
+            quotes=[{"text": span.text, "speaker": span.speaker} for span in stored.quotes],
         )
+
+
+def _article_record(stored: StoredArticle) -> ArticleRecord:
+    return ArticleRecord(
+        id=stored.id,
+        title=stored.title,
+        body=stored.body,
+        url=stored.url,
+        date=stored.date,
+        author=stored.author,
+        people=stored.people,
+        places=stored.places,
+        source=stored.source,
+    )
 
 
 def _mark_terms(searcher, q: str) -> tuple[set[str], list[tuple[str, ...]]]:
@@ -574,7 +558,7 @@ def _mark_terms(searcher, q: str) -> tuple[set[str], list[tuple[str, ...]]]:
         parsed = parse_query(q)
         if parsed.is_empty:
             return set(), []
-        query = QueryBuilder(searcher).all_words(parsed)
+        query = QueryBuilder(searcher).plan(parsed).all_words()
     except QueryError:
         return set(), []
     return highlight_parts(query, STOP_WORDS) if query is not None else (set(), [])
@@ -612,19 +596,14 @@ def date_order(sort: str) -> list:
     ]
 
 
-def _quote_at(quotes, snippet: Snippet | None) -> dict | None:
+def _quote_at(record: StoredArticle, snippet: Snippet | None) -> dict | None:
     """The quotation holding every marked word of the snippet, if there is one."""
-    if not quotes or snippet is None or snippet.end <= snippet.start:
+    if not record.quotes or snippet is None or snippet.end <= snippet.start:
         return None
-    for start, end, text, speaker in quotes:
-        if start <= snippet.start and snippet.end <= end:
-            return {"text": text, "speaker": speaker}
+    for span in record.quotes:
+        if span.start <= snippet.start and snippet.end <= span.end:
+            return {"text": span.text, "speaker": span.speaker}
     return None
-
-
-def parsed_has_or(parsed: ParsedQuery) -> bool:
-    """Whether the user wrote an OR (then "all groups" is what they asked for)."""
-    return any(len(g) > 1 for g in parsed.groups)
 
 
 def _filters(req: SearchRequest) -> wq.Query | None:
@@ -637,56 +616,3 @@ def _filters(req: SearchRequest) -> wq.Query | None:
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
-def proximity_rerank(
-    searcher, top: list[tuple[int, float | None]], pairs: list[tuple[str, str]]
-) -> list[tuple[int, float | None]]:
-    """Re-rank the best hits: adjacent query words close together score more.
-
-    Looks in the body and the title. Reads the positions of the pair words for these
-    documents only (postings skip_to), so the cost does not grow with the result set.
-    """
-    docs = sorted(d for d, _ in top)
-    terms = {t for pair in pairs for t in pair}
-    positions: dict[tuple[str, str], dict[int, list[int]]] = {}
-    for fname in PROXIMITY_FIELDS:
-        for term in terms:
-            try:
-                m = searcher.postings(fname, term)
-            except TermNotFound:
-                continue
-            found: dict[int, list[int]] = {}
-            for d in docs:
-                if not m.is_active():
-                    break
-                if m.id() < d:
-                    m.skip_to(d)
-                if m.is_active() and m.id() == d:
-                    found[d] = m.value_as("positions")
-            positions[(fname, term)] = found
-    idf = {key: searcher.idf(*key) for key in positions}
-    boost, window = query_module.PROXIMITY_BOOST, query_module.PROXIMITY_WINDOW
-    out = []
-    for d, score in top:
-        bonus = 0.0
-        for fname in PROXIMITY_FIELDS:
-            for a, b in pairs:
-                ka, kb = (fname, a), (fname, b)
-                pa, pb = positions.get(ka, {}).get(d), positions.get(kb, {}).get(d)
-                if pa and pb and _within(pa, pb, window):
-                    bonus += boost * (idf[ka] + idf[kb])
-        out.append((d, (score or 0.0) + bonus))
-    out.sort(key=lambda ds: -ds[1])
-    return out
-
-
-def _within(first: list[int], second: list[int], window: int) -> bool:
-    """Whether some position in ``second`` follows one in ``first`` by 1..window words."""
-    j = 0
-    for p in first:
-        while j < len(second) and second[j] <= p:
-            j += 1
-        if j < len(second) and second[j] - p <= window:
-            return True
-    return False

@@ -8,10 +8,11 @@ that the shared analyzer turns into words (or drops).
 
 Parts:
     ``parse_query(text) -> ParsedQuery``: the lexer/parser (pure, no index needed);
-    ``QueryBuilder(searcher)``: turns a ``ParsedQuery`` into Whoosh queries against the
-    index's own schema (``ix.schema``): ``all_words()`` (every word required, proximity
-    rewarded) and ``any_words()`` (the fallback for long questions: a minimum number of words
-    must match, more is better);
+    ``QueryBuilder(searcher)``: analyses a ``ParsedQuery`` against the index's own schema
+    (``ix.schema``) and vocabulary: ``plan(parsed) -> QueryPlan``, built once per request;
+    ``QueryPlan``: every item's query, and what is made of them: ``all_words()`` (every word
+    required) and ``any_words()`` (the fallback for long questions: a minimum number of words
+    must match, more is better), the proximity pairs, the content-word count;
     ``QueryError``: what a 400 is made of.
 """
 
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
+from indexer.schema import name_analyzer
 from search_api.minmatch import MinMatchOr
 from search_api.phrase import Phrase
 
@@ -39,6 +41,7 @@ FIELD_ALIASES = {
     "person": "people",
     "places": "places",
     "place": "places",
+    "speaker": "speaker",
 }
 # Fields searched when the user names none: text fields and the people/places names.
 SEARCH_FIELDS = ("title", "body", "people", "places")
@@ -85,6 +88,8 @@ STOP_WORDS = frozenset(
     ).split()
 )
 
+# The names analyzer (folded like text, not stemmed): prefixes expand against unstemmed words.
+_NAMES = name_analyzer()
 # A hyphen between two word characters (what the analyzer joins into one compound).
 _HYPHENATED = re.compile(r"(?<=\w)[\-\u2010\u2011](?=\w)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
@@ -209,10 +214,18 @@ def parse_query(text: str) -> ParsedQuery:
 class QueryBuilder:
     """Builds Whoosh queries for one searcher (its schema and vocabulary)."""
 
-    def __init__(self, searcher, fields: tuple[str, ...] = SEARCH_FIELDS):
+    def __init__(
+        self,
+        searcher,
+        fields: tuple[str, ...] = SEARCH_FIELDS,
+        aliases: dict[str, str] | None = None,
+    ):
+        """``fields``: searched when an item names none; ``aliases``: a field prefix the
+        user wrote -> this index's field (``people:`` is the speaker in the quotation index)."""
         self.searcher = searcher
         self.schema = searcher.schema
         self.fields = fields
+        self.aliases = aliases or {}
 
     def tokens(self, field: str, text: str) -> list[str]:
         """The index terms the field's own analyzer makes of ``text``."""
@@ -239,7 +252,7 @@ class QueryBuilder:
     def _prefix_query(self, field: str, text: str) -> wq.Query | None:
         # Expand against the unstemmed vocabulary, keep the most frequent words, then
         # analyze each (stemming) so it matches what the field indexed.
-        folded = self.tokens("people", text)  # names analyzer: folded, not stemmed
+        folded = [t.text for t in _NAMES(text, mode="query")]  # folded, not stemmed
         if len(folded) != 1:
             return None
         reader = self.searcher.reader()
@@ -259,9 +272,10 @@ class QueryBuilder:
 
     def item_query(self, item: Item) -> wq.Query | None:
         """The query for one item over its field, or over every search field."""
-        if item.field and item.field not in self.schema.names():
+        field = self.aliases.get(item.field, item.field)
+        if field and field not in self.schema.names():
             raise QueryError(f"'{item.field}:' cannot be searched here.")
-        fields = (item.field,) if item.field else self.fields
+        fields = (field,) if field else self.fields
         parts = [q for f in fields if (q := self._field_query(f, item)) is not None]
         if not parts:
             return None
@@ -275,8 +289,12 @@ class QueryBuilder:
             and item.text.lower().strip(".,;:!?'’") in STOP_WORDS
         )
 
-    def _groups(self, parsed: ParsedQuery) -> tuple[list[wq.Query], list[wq.Query], list[Item]]:
-        """(required group queries, optional stop-word queries, required single words)."""
+    def plan(self, parsed: ParsedQuery) -> QueryPlan:
+        """Build every item's query once: the plan the engine runs, falls back on and marks.
+
+        Prefix expansion reads the lexicon and every item is analysed, so a request plans
+        its query once and passes the plan on.
+        """
         content = [g for g in parsed.groups if not all(self._is_stop(i) for i in g)]
         stops = [g for g in parsed.groups if all(self._is_stop(i) for i in g)]
         if not content:  # a query of stop words only: then they are the words to find
@@ -289,50 +307,18 @@ class QueryBuilder:
                 if len(group) == 1 and not group[0].phrase and not group[0].prefix:
                     singles.append(group[0])
         optional = [q for g in stops for i in g if (q := self.item_query(i)) is not None]
-        return required, optional, singles
-
-    def _exclude(self, main: wq.Query, parsed: ParsedQuery) -> wq.Query:
         neg = [q for i in parsed.excluded if (q := self.item_query(i)) is not None]
-        if not neg:
-            return main
-        return wq.AndNot(main, neg[0] if len(neg) == 1 else wq.Or(neg))
+        excluded = None if not neg else neg[0] if len(neg) == 1 else wq.Or(neg)
+        return QueryPlan(
+            parsed=parsed,
+            required=tuple(required),
+            optional=tuple(optional),
+            excluded=excluded,
+            pairs=tuple(self._pairs(singles)),
+        )
 
-    def content_words(self, parsed: ParsedQuery) -> int:
-        """How many required groups the query has (words the analyzer keeps, not stop words)."""
-        return len(self._groups(parsed)[0])
-
-    def all_words(self, parsed: ParsedQuery) -> wq.Query | None:
-        """Every content word (or OR group) required; stop words and proximity add score.
-
-        Returns None when nothing searchable is left (e.g. only punctuation).
-        """
-        required, optional, singles = self._groups(parsed)
-        if not required:
-            if parsed.excluded and not parsed.groups:
-                return self._exclude(wq.Every(), parsed)
-            return None
-        main = required[0] if len(required) == 1 else wq.And(required)
-        if optional:
-            main = wq.AndMaybe(main, wq.Or(optional))
-        return self._exclude(main, parsed)
-
-    def any_words(self, parsed: ParsedQuery) -> wq.Query | None:
-        """At least ``ANY_MIN_SHARE`` of the content words must match; more is better.
-
-        None when the query has fewer than two content groups (then "all" is the answer).
-        """
-        required, optional, singles = self._groups(parsed)
-        if len(required) < 2:
-            return None
-        minmatch = max(1, min(len(required) - 1, math.ceil(len(required) * ANY_MIN_SHARE)))
-        main: wq.Query = MinMatchOr(required, minmatch=minmatch, coord=COORD_POWER)
-        if optional:
-            main = wq.AndMaybe(main, wq.Or(optional))
-        return self._exclude(main, parsed)
-
-    def proximity_pairs(self, parsed: ParsedQuery) -> list[tuple[str, str]]:
+    def _pairs(self, singles: list[Item]) -> list[tuple[str, str]]:
         """Body terms of adjacent query words, for the proximity re-rank of the top hits."""
-        _, _, singles = self._groups(parsed)
         pairs = []
         for a, b in zip(singles, singles[1:], strict=False):
             if a.field or b.field:
@@ -341,6 +327,64 @@ class QueryBuilder:
             if len(ta) == 1 and len(tb) == 1 and ta != tb:
                 pairs.append((ta[0], tb[0]))
         return pairs
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """One request's query, planned once (``QueryBuilder.plan``) and passed on.
+
+    ``required``: one query per content group (a word, phrase, prefix or OR group);
+    ``optional``: the stop words, which add score but never narrow; ``excluded``: what
+    ``-word``/``NOT`` removes; ``pairs``: body terms of adjacent single words, for the
+    proximity re-rank.
+    """
+
+    parsed: ParsedQuery
+    required: tuple[wq.Query, ...]
+    optional: tuple[wq.Query, ...]
+    excluded: wq.Query | None
+    pairs: tuple[tuple[str, str], ...]
+
+    @property
+    def content_words(self) -> int:
+        """How many required groups (words the analyzer keeps, not stop words)."""
+        return len(self.required)
+
+    @property
+    def has_or(self) -> bool:
+        """Whether the user wrote an OR (then "all groups" is what they asked for)."""
+        return any(len(g) > 1 for g in self.parsed.groups)
+
+    def _exclude(self, main: wq.Query) -> wq.Query:
+        return main if self.excluded is None else wq.AndNot(main, self.excluded)
+
+    def all_words(self) -> wq.Query | None:
+        """Every content word (or OR group) required; stop words add score.
+
+        Returns None when nothing searchable is left (e.g. only punctuation).
+        """
+        if not self.required:
+            if self.parsed.excluded and not self.parsed.groups:
+                return self._exclude(wq.Every())
+            return None
+        main = self.required[0] if len(self.required) == 1 else wq.And(list(self.required))
+        if self.optional:
+            main = wq.AndMaybe(main, wq.Or(list(self.optional)))
+        return self._exclude(main)
+
+    def any_words(self) -> wq.Query | None:
+        """At least ``ANY_MIN_SHARE`` of the content words must match; more is better.
+
+        None when the query has fewer than two content groups (then "all" is the answer).
+        """
+        n = len(self.required)
+        if n < 2:
+            return None
+        minmatch = max(1, min(n - 1, math.ceil(n * ANY_MIN_SHARE)))
+        main: wq.Query = MinMatchOr(list(self.required), minmatch=minmatch, coord=COORD_POWER)
+        if self.optional:
+            main = wq.AndMaybe(main, wq.Or(list(self.optional)))
+        return self._exclude(main)
 
 
 def _spelling_field(schema, field: str) -> str:

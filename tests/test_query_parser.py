@@ -191,9 +191,9 @@ def test_edge_cases_parse_and_run(text, searcher):
 
 
 def _run_all(builder: QueryBuilder, searcher, parsed: ParsedQuery) -> None:
-    builder.content_words(parsed)
-    builder.proximity_pairs(parsed)
-    for query in (builder.all_words(parsed), builder.any_words(parsed)):
+    plan = builder.plan(parsed)
+    assert plan.content_words == len(plan.required)
+    for query in (plan.all_words(), plan.any_words()):
         if query is not None:
             results = searcher.search(query, limit=5)
             list(results)  # stored fields of the hits load too
@@ -224,3 +224,15 @@ def test_search_endpoint_never_answers_5xx(client, searcher, text):
     assert response.status_code in (200, 400), (response.status, response.text[:300])
     if response.status_code == 400:
         assert set(response.json) == {"title", "description"}
+
+
+def test_a_plan_is_built_once_and_needs_the_index_no_more(index_dir):
+    """Every item is analysed and every prefix expanded when the plan is made; what the
+    engine then asks of the plan (all words, any words, pairs) reads nothing more."""
+    searcher = whoosh_index.open_dir(str(store.current_generation(index_dir))).searcher()
+    plan = QueryBuilder(searcher).plan(parse_query("bridg* opens zzz -rain the"))
+    searcher.close()  # the plan must not touch the index again
+    assert plan.content_words == 3
+    assert plan.pairs == (("open", "zzz"),)
+    assert plan.all_words() is not None and plan.any_words() is not None
+    assert plan.excluded is not None and len(plan.optional) == 1

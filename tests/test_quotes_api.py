@@ -117,6 +117,16 @@ def test_speaker_matches_any_word_of_the_canonical_name(client):
     assert [h["speaker"] for h in spokesman["results"]] == ["a spokesman for the UN force"]
 
 
+def test_speaker_and_people_prefixes_in_q_mean_the_speaker(client):
+    for q in ("speaker:putin", "people:putin", "speaker:put*"):
+        body = client.simulate_get("/quotes", params={"q": q}).json
+        assert body["total"] == 5, q
+        assert {h["speaker"] for h in body["results"]} == {"Vladimir Putin", "Putin"}
+    # In /search, articles have no speaker: a clear 400, not words.
+    resp = client.simulate_get("/search", params={"q": "speaker:putin"})
+    assert resp.status_code == 400 and "'speaker:' cannot be searched" in resp.json["description"]
+
+
 def test_q_and_speaker_together_and_pages(client):
     resp = client.simulate_get("/quotes", params={"q": "budget OR nobody", "speaker": "lee"})
     assert resp.json["total"] == 2
