@@ -107,4 +107,5 @@ def test_the_spelling_words_hold_parts_and_joined_forms_unstemmed():
 
 
 def test_the_schema_version_was_bumped_for_the_new_analyzer():
-    assert schema_module.SCHEMA_VERSION == 3
+    # Version 3 brought the hyphen analyzer; later changes bump it further.
+    assert schema_module.SCHEMA_VERSION >= 3
