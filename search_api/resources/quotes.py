@@ -29,7 +29,7 @@ def read_quote_request(req: falcon.Request) -> QuoteRequest:
 
 
 def quote_media(resp: QuoteResponse) -> dict:
-    """The JSON body of a quotation search (INTERFACES.md)."""
+    """The JSON body of a quotation search (README, "Quotations: `GET /quotes`")."""
     return {
         "query": resp.query,
         "speaker": resp.speaker,

@@ -46,7 +46,7 @@ def read_search_request(req: falcon.Request) -> SearchRequest:
 
 
 def response_media(resp: SearchResponse) -> dict:
-    """The JSON body of a search response (INTERFACES.md)."""
+    """The JSON body of a search response (README, "`GET /search`")."""
     return {
         "query": resp.query,
         "total": resp.total,
