@@ -5,7 +5,6 @@ from __future__ import annotations
 import falcon
 
 from search_api.engine import QuoteRequest, QuoteResponse
-from search_api.query import QueryError
 from search_api.resources.articles import iso_date
 from search_api.resources.search import read_paging
 
@@ -61,9 +60,5 @@ class QuotesResource:
         self.engine = engine
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        search = read_quote_request(req)
-        try:
-            result = self.engine.quotes(search)
-        except QueryError as exc:
-            raise falcon.HTTPBadRequest(title="Invalid query", description=str(exc)) from None
-        resp.media = quote_media(result)
+        # A QueryError is a 400 in the error shape (errors.handle_query_error).
+        resp.media = quote_media(self.engine.quotes(read_quote_request(req)))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import falcon
 
 from search_api.engine import MAX_PER_PAGE, SORTS, SearchRequest, SearchResponse
-from search_api.query import QueryError
 from search_api.resources.articles import iso_date
 
 
@@ -83,9 +82,5 @@ class SearchResource:
         self.engine = engine
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        search = read_search_request(req)
-        try:
-            result = self.engine.search(search)
-        except QueryError as exc:
-            raise falcon.HTTPBadRequest(title="Invalid query", description=str(exc)) from None
-        resp.media = response_media(result)
+        # A QueryError is a 400 in the error shape (errors.handle_query_error).
+        resp.media = response_media(self.engine.search(read_search_request(req)))
