@@ -16,7 +16,7 @@ Knows nothing of HTTP. Parts:
 from __future__ import annotations
 
 import threading
-from dataclasses import astuple, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -290,17 +290,20 @@ class Engine:
         return self._answer("search", req, lambda opened: self._search(opened.searcher, req))
 
     def _answer(self, kind: str, req, run):
-        """Check sort and paging, then answer ``req`` from the result cache or by ``run``."""
-        if req.sort not in SORTS:
-            raise QueryError(f"Unknown sort {req.sort!r}; use one of: {', '.join(SORTS)}.")
+        """Check the paging depth, then answer ``req`` from the result cache or by ``run``.
+
+        The sort is checked where the request is read (resources/search.py ``read_paging``).
+        """
         if req.page * req.per_page > MAX_RESULT_DEPTH:
             raise QueryError(
                 f"Results can be paged up to {MAX_RESULT_DEPTH} deep (page * per_page); "
                 "narrow the search instead."
             )
         opened = self._open()
-        # Same request, same generation: same answer (a finished build changes the key).
-        key = (kind, opened.generation, " ".join(req.q.split()), *astuple(req)[1:])
+        # Same request, same generation: same answer (a finished build changes the key). The
+        # request itself is the key (a frozen dataclass: its fields by name), its query's
+        # spacing normalised.
+        key = (kind, opened.generation, replace(req, q=" ".join(req.q.split())))
         cached = self._results.get(key)
         if cached is not None:
             return replace(cached, query=req.q)
