@@ -15,15 +15,15 @@ import falcon
 
 from indexer.store import IndexUnavailable
 from search_api.query import QueryError
+from search_api.responses import ErrorBody
 
 log = logging.getLogger("search_api")
 
 
 def serialize_error(req: falcon.Request, resp: falcon.Response, exc: falcon.HTTPError) -> None:
     """Serialize every ``HTTPError`` as JSON with a title and a description."""
-    body = {"title": exc.title, "description": exc.description or exc.title}
     resp.content_type = falcon.MEDIA_JSON
-    resp.media = body
+    resp.media = ErrorBody(title=exc.title, description=exc.description or exc.title)
 
 
 def handle_query_error(req, resp, exc: QueryError, params) -> None:
