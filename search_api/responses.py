@@ -8,21 +8,25 @@ declaration:
 - the JSON: the app's JSON handler (orjson, search_api/app.py) writes a dataclass as an
   object of all its fields, in declaration order, a ``datetime`` as its ``isoformat()`` and
   ``None`` as null; so a resource sets ``resp.media`` to the dataclass itself;
-- the OpenAPI component schemas (search_api/openapi.py).
+- the OpenAPI component schemas (search_api/openapi.py): ``json_schema`` walks the same type
+  hints. Every field is ``required``, since the JSON always holds every field.
 
 Parts:
     the shapes: ``SearchResponse`` (``Hit``, ``Quote``, ``Facets``, ``FacetCount``),
     ``QuoteResponse`` (``QuoteHit``), ``ArticleRecord``, ``SuggestResponse``
     (``Suggestion``) and ``OpenSearchSuggestions``, ``HealthInfo``, ``ErrorBody``;
-    ``Doc``: a field's description for the OpenAPI document, ``Annotated[str, Doc("...")]``.
+    ``Doc``: a field's description for the OpenAPI document, ``Annotated[str, Doc("...")]``;
+    ``json_schema(tp, components)``: the JSON Schema of a type as the JSON handler writes it.
 
 Knows nothing of HTTP or Whoosh: the engine returns these, the resources answer them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import types
+import typing
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date, datetime
 from typing import Annotated, Literal, TypedDict
 
 Sort = Literal["relevance", "newest", "oldest"]
@@ -189,3 +193,73 @@ class ErrorBody:
 
     title: str
     description: str
+
+
+_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
+
+
+def json_schema(tp, components: dict[str, dict]) -> dict:
+    """The JSON Schema of values of type ``tp`` as the app's JSON handler writes them.
+
+    A dataclass or ``TypedDict`` becomes ``{"$ref": "#/components/schemas/<its name>"}``,
+    and its own schema (every field required) is added to ``components``.
+
+    Raises:
+        TypeError: for a type the JSON handler does not write the way declared here.
+    """
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is Annotated:
+        schema = json_schema(args[0], components)
+        docs = [a.text for a in args[1:] if isinstance(a, Doc)]
+        return {**schema, "description": " ".join(docs)} if docs else schema
+    if tp in _TYPES:
+        return {"type": _TYPES[tp]}
+    if tp in (datetime, date):
+        return {"type": "string"}
+    if origin in (typing.Union, types.UnionType):
+        parts = [json_schema(a, components) for a in args]
+        if all(part.keys() == {"type"} for part in parts):
+            return {"type": [part["type"] for part in parts]}
+        return {"anyOf": parts}
+    if origin is Literal:
+        (kind,) = {_TYPES[type(a)] for a in args}
+        return {"type": kind, "enum": list(args)}
+    if origin is list or (origin is tuple and len(args) == 2 and args[1] is Ellipsis):
+        return {"type": "array", "items": json_schema(args[0], components)}
+    if origin is tuple:
+        # Fixed length, each item one of the types. Not prefixItems: schemathesis rewrites
+        # it into the older array form of "items", then refuses that as invalid.
+        items = [json_schema(a, components) for a in args]
+        distinct = [item for i, item in enumerate(items) if item not in items[:i]]
+        return {
+            "type": "array",
+            "items": distinct[0] if len(distinct) == 1 else {"anyOf": distinct},
+            "minItems": len(args),
+            "maxItems": len(args),
+        }
+    if origin is dict and args[0] is str:
+        return {"type": "object", "additionalProperties": json_schema(args[1], components)}
+    if is_dataclass(tp) or typing.is_typeddict(tp):
+        name = tp.__name__
+        if name not in components:
+            components[name] = {}  # a placeholder while its fields are walked
+            components[name] = _object_schema(tp, components)
+        return {"$ref": f"#/components/schemas/{name}"}
+    raise TypeError(f"no JSON Schema for {tp!r}: declare it in search_api/responses.py")
+
+
+def _object_schema(tp, components: dict[str, dict]) -> dict:
+    hints = typing.get_type_hints(tp, include_extras=True)
+    if is_dataclass(tp):
+        names = [f.name for f in fields(tp)]
+        required = names  # the JSON handler writes every field
+    else:
+        names = list(hints)
+        required = [n for n in names if n in tp.__required_keys__]
+    schema: dict = {"type": "object"}
+    doc = (tp.__doc__ or "").strip()
+    if doc and not doc.startswith(f"{tp.__name__}("):  # not the dataclass's generated one
+        schema["description"] = doc.splitlines()[0]
+    schema["required"] = required
+    schema["properties"] = {n: json_schema(hints[n], components) for n in names}
+    return schema
