@@ -27,9 +27,10 @@ import falcon
 import jinja2
 
 from indexer.store import IndexUnavailable
-from search_api.engine import MAX_RESULT_DEPTH, SORTS, Hit, SearchRequest, SearchResponse
+from search_api.engine import MAX_RESULT_DEPTH, SORTS, SearchRequest
 from search_api.query import MAX_QUERY_CHARS, QueryError
 from search_api.resources.search import read_search_request
+from search_api.responses import Hit, SearchResponse
 
 CONTENT_TYPE = "text/html; charset=utf-8"
 SECURITY_HEADERS = {
