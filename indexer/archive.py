@@ -1,6 +1,6 @@
 """The archive folder: find its files and read each into ``RawArticle`` records.
 
-File I/O and formats only (INTERFACES.md, "The archive"); cleaning and entities come later.
+File I/O and formats only (README, "The archive"); cleaning and entities come later.
 Parts:
     ``walk_archive(root)``: every file below the root, as ``ArchiveFile`` (relative path,
     kind, content hash) or a rejection for what cannot be an archive file;

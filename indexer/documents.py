@@ -17,7 +17,7 @@ class RawArticle:
     """One article as read from the archive, before cleaning and entity extraction.
 
     Attributes:
-        id: the article id (INTERFACES.md: relative path, ``path#N`` or the JSONL ``id``).
+        id: the article id (README, "The archive": relative path, ``path#N`` or the JSONL ``id``).
         source: the archive file it came from, relative to the archive root.
         title, body: plain text when the file gave text (text dumps, JSONL ``body``).
         html: the page markup when the file gave HTML: raw bytes from an HTML file (the cleaner

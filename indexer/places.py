@@ -26,7 +26,7 @@ from functools import lru_cache
 import pycountry
 
 # Canonical names that differ from pycountry's ``common_name``/``name``: the short names an
-# English-language newsroom prints (INTERFACES.md: "Russia", not "Russian Federation").
+# English-language newsroom prints (README, "The archive": "Russia", not "Russian Federation").
 _CANONICAL_BY_ALPHA2 = {
     "BN": "Brunei",
     "CD": "Democratic Republic of the Congo",

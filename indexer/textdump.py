@@ -1,6 +1,6 @@
 """Text dumps: split a scraped ``.txt`` file into articles and cut site boilerplate.
 
-The format (INTERFACES.md): a title line, a blank line, paragraphs separated by blank lines;
+The format (README, "The archive"): a title line, a blank line, paragraphs separated by blank lines;
 several articles may follow each other in one file. Parts:
     ``split_articles(text)``: the articles of one file as ``(title, body)`` pairs;
     ``is_title(paragraph, next_paragraph)``: the heuristic that finds where a new article starts;

@@ -14,6 +14,7 @@ from search_api import errors
 from search_api.caching import GenerationCache
 from search_api.engine import Engine
 from search_api.openapi import OpenAPIResource
+from search_api.query import QueryError
 from search_api.resources.articles import ArticleResource
 from search_api.resources.health import HealthResource
 from search_api.resources.opensearch import OpenSearchResource
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.req_options.media_handlers.update({falcon.MEDIA_JSON: json_handler})
     app.set_error_serializer(errors.serialize_error)
     app.add_error_handler(Exception, errors.handle_unexpected)
+    app.add_error_handler(QueryError, errors.handle_query_error)
     app.add_error_handler(IndexUnavailable, errors.handle_index_unavailable)
     app.add_route("/", SearchPageResource(engine))
     app.add_route("/health", HealthResource(engine))

@@ -7,6 +7,10 @@ way out. It also keeps the rendered bodies of recent answers (an LRU keyed by th
 so a repeated request skips routing, searching and serialising. A finished build changes
 the generation, so every ETag, and every cache key, changes with it.
 
+``not_modified`` is the one answer to a conditional GET (the client's ``If-None-Match``
+holds the ETag: 304 with the headers the full answer would carry), shared with the static
+assets (resources/static.py), whose ETags come from their bytes.
+
 With CORS on, every answer says ``Vary: Origin``: the CORS middleware adds
 ``Access-Control-Allow-Origin`` for listed origins only, so a shared cache (a CDN) must not
 hand a copy made for one origin to another. The kept bodies never hold CORS headers: the
@@ -34,6 +38,20 @@ def _cacheable(path: str) -> bool:
     return path == "/" or path.startswith(CACHEABLE_PREFIXES)
 
 
+def not_modified(req: falcon.Request, resp: falcon.Response, etag: str, max_age_s: int) -> bool:
+    """Answer 304 Not Modified when the request's ``If-None-Match`` holds ``etag``.
+
+    The 304 carries the ETag and the ``Cache-Control`` of the full answer. Returns whether
+    it answered (the caller then stops).
+    """
+    if not req.if_none_match or all(str(t) != etag for t in req.if_none_match):
+        return False
+    resp.status = falcon.HTTP_304
+    resp.etag = etag
+    resp.cache_control = [f"public, max-age={max_age_s}"]
+    return True
+
+
 class GenerationCache:
     """Conditional GETs and cache headers for results that only change with a build."""
 
@@ -57,10 +75,7 @@ class GenerationCache:
             key += "\n" + negotiated_type(req)
         etag = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
         req.context.etag = etag
-        if req.if_none_match and any(str(t) == etag for t in req.if_none_match):
-            resp.status = falcon.HTTP_304
-            resp.etag = etag
-            resp.cache_control = [f"public, max-age={MAX_AGE_S}"]
+        if not_modified(req, resp, etag, MAX_AGE_S):
             if negotiated:
                 resp.append_header("Vary", "Accept")
             self._vary(resp)

@@ -7,8 +7,9 @@ Knows nothing of HTTP. Parts:
     queries), filters, facets, sorting, pages, snippets and did-you-mean;
     ``Engine.quotes``: quotation search (the quotation index of the same generation): by
     words or phrase, by speaker, best first or in date order ("where it first appeared");
-    ``SearchRequest``/``SearchResponse``/``Hit``, ``QuoteRequest``/``QuoteResponse``/
-    ``QuoteHit``, ``ArticleRecord``, ``HealthInfo``: what goes in and comes out;
+    ``SearchRequest``, ``QuoteRequest``: what goes in; what comes out (``SearchResponse``,
+    ``QuoteResponse``, ``ArticleRecord``, ``HealthInfo``, ...) is declared with the API's
+    wire shapes in search_api/responses.py;
     ``Engine.article_view``: one article for the reading page, its paragraphs escaped with
     a query's words marked (``ArticleView``).
 """
@@ -16,9 +17,10 @@ Knows nothing of HTTP. Parts:
 from __future__ import annotations
 
 import threading
-from dataclasses import astuple, dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import get_args
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -41,6 +43,15 @@ from search_api.query import (
     QueryError,
     parse_query,
 )
+from search_api.responses import (
+    ArticleRecord,
+    HealthInfo,
+    Hit,
+    QuoteHit,
+    QuoteResponse,
+    SearchResponse,
+    Sort,
+)
 from search_api.snippets import (
     QUOTE_SNIPPET_CHARS,
     Snippet,
@@ -51,7 +62,7 @@ from search_api.spelling import SUGGEST_RATIO, SpellIndex, suggest_query
 from search_api.suggest import NameIndex, Suggestion
 from search_api.suggest import suggest as complete
 
-SORTS = ("relevance", "newest", "oldest")
+SORTS: tuple[str, ...] = get_args(Sort)
 # Fields of the quotation index searched when the query names none: the quoted words.
 QUOTE_FIELDS = ("body",)
 # In /quotes, ``people:`` (as in /search) means the speaker, as ``speaker:`` does.
@@ -89,21 +100,6 @@ class SearchRequest:
 
 
 @dataclass(frozen=True)
-class Hit:
-    """One result."""
-
-    id: str
-    title: str
-    url: str | None
-    date: datetime | None
-    snippet: str
-    people: list[str]
-    places: list[str]
-    score: float | None
-    quote: dict | None = None  # {"text", "speaker"} when the snippet's match is a quotation
-
-
-@dataclass(frozen=True)
 class QuoteRequest:
     """One quotation search, as the API received it."""
 
@@ -115,65 +111,6 @@ class QuoteRequest:
 
 
 @dataclass(frozen=True)
-class QuoteHit:
-    """One quotation found."""
-
-    text: str
-    speaker: str | None
-    article_id: str
-    title: str
-    date: datetime | None
-    url: str | None
-    snippet: str
-    score: float | None
-
-
-@dataclass(frozen=True)
-class QuoteResponse:
-    """A page of quotations."""
-
-    query: str
-    speaker: str
-    total: int
-    page: int
-    per_page: int
-    sort: str
-    results: list[QuoteHit]
-    timed_out: bool = False
-
-
-@dataclass(frozen=True)
-class SearchResponse:
-    """A page of results with facets over the whole result set."""
-
-    query: str
-    total: int
-    page: int
-    per_page: int
-    results: list[Hit]
-    facets: dict[str, list[tuple[str | int, int]]]
-    suggestion: str | None = None
-    mode: str = "all"  # "all" words, "any" (the fallback) or "filter" (no query words)
-    timed_out: bool = False
-    extra: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ArticleRecord:
-    """One stored article."""
-
-    id: str
-    title: str
-    body: str
-    url: str | None
-    date: datetime | None
-    author: str | None
-    people: list[str]
-    places: list[str]
-    source: str
-
-
-@dataclass(frozen=True)
 class ArticleView:
     """One article as a reader sees it: the record, the body's paragraphs as escaped HTML
     (the query's words in ``<mark>``) and its quotations (``{"text", "speaker"}``)."""
@@ -181,17 +118,6 @@ class ArticleView:
     record: ArticleRecord
     paragraphs: list[str]
     quotes: list[dict]
-
-
-@dataclass(frozen=True)
-class HealthInfo:
-    """What ``/health`` reports about the index being served."""
-
-    documents: int
-    schema_version: int
-    built_at: str
-    generation: str
-    quotes: int = 0
 
 
 @dataclass
@@ -284,17 +210,20 @@ class Engine:
         return self._answer("search", req, lambda opened: self._search(opened, req))
 
     def _answer(self, kind: str, req, run):
-        """Check sort and paging, then answer ``req`` from the result cache or by ``run``."""
-        if req.sort not in SORTS:
-            raise QueryError(f"Unknown sort {req.sort!r}; use one of: {', '.join(SORTS)}.")
+        """Check the paging depth, then answer ``req`` from the result cache or by ``run``.
+
+        The sort is checked where the request is read (resources/search.py ``read_paging``).
+        """
         if req.page * req.per_page > MAX_RESULT_DEPTH:
             raise QueryError(
                 f"Results can be paged up to {MAX_RESULT_DEPTH} deep (page * per_page); "
                 "narrow the search instead."
             )
         opened = self._open()
-        # Same request, same generation: same answer (a finished build changes the key).
-        key = (kind, opened.generation, " ".join(req.q.split()), *astuple(req)[1:])
+        # Same request, same generation: same answer (a finished build changes the key). The
+        # request itself is the key (a frozen dataclass: its fields by name), its query's
+        # spacing normalised.
+        key = (kind, opened.generation, replace(req, q=" ".join(req.q.split())))
         cached = self._results.get(key)
         if cached is not None:
             return replace(cached, query=req.q)

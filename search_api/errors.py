@@ -2,7 +2,9 @@
 
 Parts: ``serialize_error`` (Falcon's error serializer), ``handle_unexpected`` (any exception
 a resource did not expect becomes a 500 with the same shape and no stack trace; the trace
-goes to the log), ``handle_index_unavailable`` (503 when no index can be opened).
+goes to the log), ``handle_query_error`` (400 for a request the engine cannot answer),
+``handle_index_unavailable`` (503 when no index can be opened). The HTML pages answer
+their own errors as pages (resources/pages.py, resources/reading.py).
 """
 
 from __future__ import annotations
@@ -12,15 +14,21 @@ import logging
 import falcon
 
 from indexer.store import IndexUnavailable
+from search_api.query import QueryError
+from search_api.responses import ErrorBody
 
 log = logging.getLogger("search_api")
 
 
 def serialize_error(req: falcon.Request, resp: falcon.Response, exc: falcon.HTTPError) -> None:
     """Serialize every ``HTTPError`` as JSON with a title and a description."""
-    body = {"title": exc.title, "description": exc.description or exc.title}
     resp.content_type = falcon.MEDIA_JSON
-    resp.media = body
+    resp.media = ErrorBody(title=exc.title, description=exc.description or exc.title)
+
+
+def handle_query_error(req, resp, exc: QueryError, params) -> None:
+    """The engine cannot answer this request (no words, over the limits, ...): 400."""
+    raise falcon.HTTPBadRequest(title="Invalid query", description=str(exc))
 
 
 def handle_index_unavailable(req, resp, exc: IndexUnavailable, params) -> None:

@@ -4,7 +4,8 @@ Whoosh's overlapping ``FieldFacet`` reads the postings of every people/places ta
 query (it cost ~80 % of a query on Reuters-21578). Here each generation's tags are read
 once into arrays (docnum -> tag ids, docnum -> year); a query then only counts the
 document numbers it matched. Parts:
-    ``FacetIndex``: the arrays of one index generation, and ``count(docnums)``;
+    ``FacetIndex``: the arrays of one index generation, and ``count(docnums)`` (the
+    ``Facets`` of a response, search_api/responses.py);
     ``DocnumCollector``: a collector wrapper that records every matched document number
     (so totals and facets cover the whole result set, not just the page).
 """
@@ -15,6 +16,8 @@ from collections import Counter
 from collections.abc import Iterable
 
 from whoosh.collectors import WrappingCollector
+
+from search_api.responses import FacetCount, Facets
 
 FACET_FIELDS = {"people": "people_tag", "places": "places_tag"}
 
@@ -44,21 +47,24 @@ class FacetIndex:
                 for i, year in enumerate(sub.column_reader("year")):
                     self.years[offset + i] = year
 
-    def count(self, docnums: Iterable[int], size: int = 10) -> dict[str, list[tuple]]:
+    def count(self, docnums: Iterable[int], size: int = 10) -> Facets:
         """Top ``size`` values of each facet over the given documents (count, then name)."""
         docnums = list(docnums)
-        out: dict[str, list[tuple]] = {}
+        out: dict[str, list[FacetCount]] = {}
         for facet, per_doc in self.doc_tags.items():
             counts: Counter[int] = Counter()
             for d in docnums:
                 counts.update(per_doc[d])
             names = self.names[facet]
-            ranked = sorted(((names[t], n) for t, n in counts.items()), key=_rank)
-            out[facet] = ranked[:size]
+            out[facet] = _top(((names[t], n) for t, n in counts.items()), size)
         # Documents without a date hold the column's "missing" value: skip them.
         years = Counter(y for d in docnums if (y := self.years[d]) and 0 < y < 10000)
-        out["year"] = sorted(years.items(), key=_rank)[:size]
-        return out
+        return Facets(**out, year=_top(years.items(), size))
+
+
+def _top(counted: Iterable[tuple[str | int, int]], size: int) -> list[FacetCount]:
+    # Dict literals: calling the TypedDict costs several times more, on every query.
+    return [{"value": value, "count": n} for value, n in sorted(counted, key=_rank)[:size]]
 
 
 def _rank(item: tuple) -> tuple:

@@ -1,10 +1,24 @@
-"""The OpenAPI 3.1 description of the HTTP API, built from the same constants the code uses."""
+"""The OpenAPI 3.1 description of the HTTP API, built from the same constants the code uses.
+
+Parameters are declared here; response bodies come from their one declaration in
+search_api/responses.py (``components.schemas``), every field they always carry required.
+"""
 
 from __future__ import annotations
 
 from search_api.engine import MAX_PER_PAGE, MAX_RESULT_DEPTH, SORTS
 from search_api.query import MAX_QUERY_CHARS
 from search_api.resources.quotes import MAX_SPEAKER_CHARS
+from search_api.responses import (
+    ArticleRecord,
+    ErrorBody,
+    HealthInfo,
+    OpenSearchSuggestions,
+    QuoteResponse,
+    SearchResponse,
+    SuggestResponse,
+    json_schema,
+)
 from search_api.suggest import MAX_PREFIX_CHARS
 
 _ERROR = {"$ref": "#/components/responses/Error"}
@@ -53,36 +67,6 @@ def openapi_document() -> dict:
         _param("from", {"type": "string", "format": "date"}, "Earliest date, inclusive."),
         _param("to", {"type": "string", "format": "date"}, "Latest date, inclusive."),
     ]
-    facet = {
-        "type": "array",
-        "items": {
-            "type": "object",
-            "required": ["value", "count"],
-            "properties": {"value": {}, "count": {"type": "integer"}},
-        },
-    }
-    hit = {
-        "type": "object",
-        "required": ["id", "title", "url", "date", "snippet", "people", "places", "score"],
-        "properties": {
-            "id": {"type": "string"},
-            "title": {"type": "string"},
-            "url": {"type": ["string", "null"]},
-            "date": {"type": ["string", "null"]},
-            "snippet": {"type": "string", "description": "Escaped HTML with <mark> only."},
-            "people": {"type": "array", "items": {"type": "string"}},
-            "places": {"type": "array", "items": {"type": "string"}},
-            "score": {"type": ["number", "null"]},
-            "quote": {
-                "type": ["object", "null"],
-                "description": "The quotation the snippet's match falls in, with its speaker.",
-                "properties": {
-                    "text": {"type": "string"},
-                    "speaker": {"type": ["string", "null"]},
-                },
-            },
-        },
-    }
     quote_params = [
         _param(
             "q",
@@ -107,71 +91,11 @@ def openapi_document() -> dict:
             f"Page size; page * per_page <= {MAX_RESULT_DEPTH}.",
         ),
     ]
-    quote_hit = {
-        "type": "object",
-        "required": ["text", "speaker", "article_id", "title", "date", "snippet"],
-        "properties": {
-            "text": {"type": "string"},
-            "speaker": {
-                "type": ["string", "null"],
-                "description": "Canonical full name, organisation, or the article's words "
-                "for an unnamed speaker; null when the article does not say.",
-            },
-            "article_id": {"type": "string"},
-            "title": {"type": "string"},
-            "date": {"type": ["string", "null"]},
-            "url": {"type": ["string", "null"]},
-            "snippet": {"type": "string", "description": "Escaped HTML with <mark> only."},
-            "score": {"type": ["number", "null"]},
-        },
-    }
-    quote_response = {
-        "type": "object",
-        "required": ["total", "results"],
-        "properties": {
-            "query": {"type": "string"},
-            "speaker": {"type": "string"},
-            "sort": {"type": "string", "enum": list(SORTS)},
-            "total": {"type": "integer"},
-            "page": {"type": "integer"},
-            "per_page": {"type": "integer"},
-            "results": {"type": "array", "items": quote_hit},
-            "timed_out": {"type": "boolean"},
-        },
-    }
-    search_response = {
-        "type": "object",
-        "required": ["query", "total", "page", "per_page", "results", "facets", "suggestion"],
-        "properties": {
-            "query": {"type": "string"},
-            "total": {"type": "integer"},
-            "page": {"type": "integer"},
-            "per_page": {"type": "integer"},
-            "results": {"type": "array", "items": hit},
-            "facets": {
-                "type": "object",
-                "properties": {"people": facet, "places": facet, "year": facet},
-            },
-            "suggestion": {"type": ["string", "null"]},
-            "mode": {"type": "string", "enum": ["all", "any", "filter"]},
-            "timed_out": {"type": "boolean"},
-        },
-    }
-    article = {
-        "type": "object",
-        "required": ["id", "title", "body", "url", "date", "author", "people", "places", "source"],
-        "properties": {
-            "id": {"type": "string"},
-            "title": {"type": "string"},
-            "body": {"type": "string"},
-            "url": {"type": ["string", "null"]},
-            "date": {"type": ["string", "null"]},
-            "author": {"type": ["string", "null"]},
-            "people": {"type": "array", "items": {"type": "string"}},
-            "places": {"type": "array", "items": {"type": "string"}},
-            "source": {"type": "string"},
-        },
-    }
+    # The response bodies' schemas come from their declarations (search_api/responses.py).
+    components: dict[str, dict] = {}
+
+    def schema_of(shape) -> dict:
+        return json_schema(shape, components)
 
     html = {"text/html": {}}
 
@@ -190,7 +114,11 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "Ranked search with filters, facets, sorting and snippets",
                     "parameters": search_params,
-                    "responses": {"200": ok(search_response), "400": _ERROR, "503": _ERROR},
+                    "responses": {
+                        "200": ok(schema_of(SearchResponse)),
+                        "400": _ERROR,
+                        "503": _ERROR,
+                    },
                 }
             },
             "/suggest": {
@@ -217,33 +145,10 @@ def openapi_document() -> dict:
                         "200": {
                             "description": "OK",
                             "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "properties": {
-                                            "query": {"type": "string"},
-                                            "suggestions": {
-                                                "type": "array",
-                                                "items": {
-                                                    "type": "object",
-                                                    "properties": {
-                                                        "text": {"type": "string"},
-                                                        "kind": {
-                                                            "type": "string",
-                                                            "enum": [
-                                                                "title",
-                                                                "person",
-                                                                "place",
-                                                                "term",
-                                                            ],
-                                                        },
-                                                    },
-                                                },
-                                            },
-                                        },
-                                    }
+                                "application/json": {"schema": schema_of(SuggestResponse)},
+                                "application/x-suggestions+json": {
+                                    "schema": schema_of(OpenSearchSuggestions)
                                 },
-                                "application/x-suggestions+json": {"schema": {"type": "array"}},
                             },
                         },
                         "400": _ERROR,
@@ -255,7 +160,11 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "Quotations found in the articles, with who said them",
                     "parameters": quote_params,
-                    "responses": {"200": ok(quote_response), "400": _ERROR, "503": _ERROR},
+                    "responses": {
+                        "200": ok(schema_of(QuoteResponse)),
+                        "400": _ERROR,
+                        "503": _ERROR,
+                    },
                 }
             },
             "/articles/{id}": {
@@ -269,7 +178,7 @@ def openapi_document() -> dict:
                             "description": "The article: JSON, or the reading page (as "
                             "/read/{id}) when Accept prefers text/html",
                             "content": {
-                                "application/json": {"schema": article},
+                                "application/json": {"schema": schema_of(ArticleRecord)},
                                 "text/html": {},
                             },
                         },
@@ -296,19 +205,7 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "Whether an index is being served",
                     "responses": {
-                        "200": ok(
-                            {
-                                "type": "object",
-                                "properties": {
-                                    "status": {"type": "string"},
-                                    "documents": {"type": "integer"},
-                                    "schema_version": {"type": "integer"},
-                                    "built_at": {"type": "string"},
-                                    "generation": {"type": "string"},
-                                    "quotes": {"type": "integer"},
-                                },
-                            }
-                        ),
+                        "200": ok(schema_of(HealthInfo)),
                         "503": _ERROR,
                     },
                 }
@@ -353,23 +250,13 @@ def openapi_document() -> dict:
             },
         },
         "components": {
+            "schemas": components,
             "responses": {
                 "Error": {
                     "description": "An error",
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["title", "description"],
-                                "properties": {
-                                    "title": {"type": "string"},
-                                    "description": {"type": "string"},
-                                },
-                            }
-                        }
-                    },
+                    "content": {"application/json": {"schema": schema_of(ErrorBody)}},
                 }
-            }
+            },
         },
     }
 

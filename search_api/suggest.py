@@ -22,6 +22,7 @@ from whoosh import query as wq
 
 from search_api.phrase import Phrase
 from search_api.query import STOP_WORDS
+from search_api.responses import Suggestion
 
 MAX_PREFIX_CHARS = 100
 MAX_NAMES = 3
@@ -42,14 +43,6 @@ def fold(text: str) -> str:
     """Lower case without accents: how prefixes are compared."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """One completion and where it comes from (title, person, place, term)."""
-
-    text: str
-    kind: str
 
 
 class NameIndex:

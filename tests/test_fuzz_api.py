@@ -6,7 +6,8 @@ error shape ``{"title", "description"}`` (the HTML page ``/`` answers its 400s i
 status codes, content types and bodies conform to the description.
 
 About 2,000 requests by default; ``FUZZ_EXAMPLES=20000`` (``make fuzz``) runs a larger
-campaign. The slowest request seen is printed and written to bench/out/fuzz-slowest.txt.
+campaign. The slowest request seen is printed (``make fuzz`` runs pytest with ``-s``) and
+written to ``fuzz-slowest.txt`` in the run's pytest temporary directory.
 """
 
 from __future__ import annotations
@@ -31,14 +32,20 @@ from schemathesis.specs.openapi.checks import (
 from indexer.build import build_index
 from indexer.settings import Settings
 from search_api.app import create_app
-from tests.conftest import REPO
+from search_api.openapi import openapi_document
 from tests.fakes import KeywordExtractor
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000"))
-# Five operations take parameters (/search, /, /suggest, /articles/{id}, /read/{id}); the
+# The examples are shared by the operations that take parameters (counted from the
+# description: /search, /quotes, /suggest, /articles/{id}, /read/{id} and / today); the
 # rest have none, so Hypothesis stops after a single example for them.
-PER_OPERATION = max(1, FUZZ_EXAMPLES // 5)
-SLOWEST_FILE = REPO / "bench" / "out" / "fuzz-slowest.txt"
+WITH_PARAMETERS = [
+    (path, method)
+    for path, item in openapi_document()["paths"].items()
+    for method, operation in item.items()
+    if operation.get("parameters")
+]
+PER_OPERATION = max(1, FUZZ_EXAMPLES // len(WITH_PARAMETERS))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -107,7 +114,7 @@ schema = schemathesis.openapi.from_wsgi("/openapi.json", APP)
 
 
 @pytest.fixture(scope="module", autouse=True)
-def tiny_index():
+def tiny_index(tmp_path_factory):
     build_tiny_index(_ROOT)
     yield
     shutil.rmtree(_ROOT, ignore_errors=True)
@@ -115,9 +122,9 @@ def tiny_index():
         f"slowest of {SLOWEST.count} fuzzed requests: {SLOWEST.seconds * 1000:.1f} ms "
         f"{SLOWEST.request}"
     )
-    print("\n" + line)
-    SLOWEST_FILE.parent.mkdir(parents=True, exist_ok=True)
-    SLOWEST_FILE.write_text(line + "\n", "utf-8")
+    slowest_file = tmp_path_factory.mktemp("fuzz") / "fuzz-slowest.txt"
+    slowest_file.write_text(line + "\n", "utf-8")
+    print(f"\n{line}\n(written to {slowest_file})")
 
 
 def _short(query: dict | None) -> str:

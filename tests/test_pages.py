@@ -12,7 +12,7 @@ from indexer.build import build_index
 from indexer.settings import Settings
 from search_api.app import create_app
 from search_api.engine import Engine
-from search_api.resources.pages import PageState, SearchPageResource, page_numbers
+from search_api.resources.pages import PageState, page_numbers
 from tests.fakes import KeywordExtractor
 
 FILLER = (
@@ -70,10 +70,7 @@ def client(tmp_path_factory):
     (archive / "a.jsonl").write_text("\n".join(json.dumps(a) for a in ARTICLES), "utf-8")
     build_index(archive, root / "index", extractor=KeywordExtractor())
     engine = Engine(root / "index")
-    app = create_app(Settings(index_dir=root / "index"), engine=engine)
-    if testing.TestClient(app).simulate_get("/").status_code == 404:
-        app.add_route("/", SearchPageResource(engine))  # until app.py wires it
-    return testing.TestClient(app)
+    return testing.TestClient(create_app(Settings(index_dir=root / "index"), engine=engine))
 
 
 class Links(HTMLParser):
@@ -334,10 +331,7 @@ def test_stylesheet_is_served(client):
 
 def test_unavailable_index_is_an_html_503(tmp_path):
     engine = Engine(tmp_path / "missing")
-    app = create_app(Settings(index_dir=tmp_path / "missing"), engine=engine)
-    if testing.TestClient(app).simulate_get("/").status_code == 404:
-        app.add_route("/", SearchPageResource(engine))
-    client = testing.TestClient(app)
+    client = testing.TestClient(create_app(Settings(index_dir=tmp_path / "missing"), engine=engine))
     assert page(client).status_code == 200  # the form needs no index
     resp = page(client, status=503, q="putin")
     assert "The archive cannot be searched right now" in resp.text

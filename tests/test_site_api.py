@@ -168,6 +168,18 @@ def test_etag_follows_the_index_generation(built):
     build_index(archive, built / "index", extractor=KeywordExtractor())
 
 
+@pytest.mark.parametrize("path", ["/widget.js", "/widget.css", "/static/style.css"])
+def test_static_assets_answer_conditional_gets_with_304(client, path):
+    first = client.simulate_get(path)
+    etag, cache_control = first.headers["etag"], first.headers["cache-control"]
+    assert first.status_code == 200 and cache_control == "public, max-age=3600"
+    again = client.simulate_get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.text == ""
+    assert again.headers["etag"] == etag and again.headers["cache-control"] == cache_control
+    other = client.simulate_get(path, headers={"If-None-Match": '"something-else"'})
+    assert other.status_code == 200 and other.headers["etag"] == etag
+
+
 def test_errors_are_not_cached(client):
     resp = client.simulate_get("/search", params={"q": "putin", "page": "0"})
     assert resp.status_code == 400 and "etag" not in resp.headers

@@ -13,11 +13,6 @@ MEDIA_JSON = "application/json"
 MEDIA_HTML = "text/html"
 
 
-def iso_date(value) -> str | None:
-    """The JSON form of a stored date."""
-    return value.isoformat() if value is not None else None
-
-
 def negotiated_type(req: falcon.Request) -> str:
     """``text/html`` when the client's Accept prefers HTML to JSON, else ``application/json``
     (also for a missing, ``*/*`` or unreadable Accept)."""
@@ -41,14 +36,4 @@ class ArticleResource:
             raise falcon.HTTPNotFound(
                 title="Article not found", description=f"No article has the id {article_id!r}."
             )
-        resp.media = {
-            "id": record.id,
-            "title": record.title,
-            "body": record.body,
-            "url": record.url,
-            "date": iso_date(record.date),
-            "author": record.author,
-            "people": record.people,
-            "places": record.places,
-            "source": record.source,
-        }
+        resp.media = record  # an ArticleRecord is the JSON body (search_api/responses.py)

@@ -14,11 +14,4 @@ class HealthResource:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         info = self.engine.health()
         resp.cache_control = ["no-store"]
-        resp.media = {
-            "status": "ok",
-            "documents": info.documents,
-            "schema_version": info.schema_version,
-            "built_at": info.built_at,
-            "generation": info.generation,
-            "quotes": info.quotes,
-        }
+        resp.media = info  # a HealthInfo is the JSON body (search_api/responses.py)

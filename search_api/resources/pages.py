@@ -27,9 +27,10 @@ import falcon
 import jinja2
 
 from indexer.store import IndexUnavailable
-from search_api.engine import MAX_RESULT_DEPTH, SORTS, Hit, SearchRequest, SearchResponse
+from search_api.engine import MAX_RESULT_DEPTH, SORTS, SearchRequest
 from search_api.query import MAX_QUERY_CHARS, QueryError
 from search_api.resources.search import read_search_request
+from search_api.responses import Hit, SearchResponse
 
 CONTENT_TYPE = "text/html; charset=utf-8"
 SECURITY_HEADERS = {
@@ -242,15 +243,15 @@ def facet_view(result: SearchResponse, state: PageState) -> list[dict]:
     for name in ("people", "places", "year"):
         values = result.facets.get(name) or []
         if name == "year":
-            values = sorted(values, key=lambda item: item[0], reverse=True)
+            values = sorted(values, key=lambda item: item["value"], reverse=True)
         items = [
             {
-                "value": value,
-                "count": count,
-                "href": state.add_filter(name, value),
-                "active": state.is_active(name, value),
+                "value": f["value"],
+                "count": f["count"],
+                "href": state.add_filter(name, f["value"]),
+                "active": state.is_active(name, f["value"]),
             }
-            for value, count in values
+            for f in values
         ]
         if items:
             groups.append({"name": name, "label": FACET_LABELS[name], "items": items})

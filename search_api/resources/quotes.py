@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import falcon
 
-from search_api.engine import QuoteRequest, QuoteResponse
-from search_api.query import QueryError
-from search_api.resources.articles import iso_date
+from search_api.engine import QuoteRequest
 from search_api.resources.search import read_paging
 
 MAX_SPEAKER_CHARS = 200
@@ -28,32 +26,6 @@ def read_quote_request(req: falcon.Request) -> QuoteRequest:
     )
 
 
-def quote_media(resp: QuoteResponse) -> dict:
-    """The JSON body of a quotation search (INTERFACES.md)."""
-    return {
-        "query": resp.query,
-        "speaker": resp.speaker,
-        "sort": resp.sort,
-        "total": resp.total,
-        "page": resp.page,
-        "per_page": resp.per_page,
-        "results": [
-            {
-                "text": h.text,
-                "speaker": h.speaker,
-                "article_id": h.article_id,
-                "title": h.title,
-                "date": iso_date(h.date),
-                "url": h.url,
-                "snippet": h.snippet,
-                "score": h.score,
-            }
-            for h in resp.results
-        ],
-        "timed_out": resp.timed_out,
-    }
-
-
 class QuotesResource:
     """Thin: validate, ask the engine, answer."""
 
@@ -61,9 +33,6 @@ class QuotesResource:
         self.engine = engine
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        search = read_quote_request(req)
-        try:
-            result = self.engine.quotes(search)
-        except QueryError as exc:
-            raise falcon.HTTPBadRequest(title="Invalid query", description=str(exc)) from None
-        resp.media = quote_media(result)
+        # The QuoteResponse is the JSON body (search_api/responses.py); a QueryError is a
+        # 400 in the error shape (errors.handle_query_error).
+        resp.media = self.engine.quotes(read_quote_request(req))

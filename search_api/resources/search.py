@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import falcon
 
-from search_api.engine import MAX_PER_PAGE, SORTS, SearchRequest, SearchResponse
-from search_api.query import QueryError
-from search_api.resources.articles import iso_date
+from search_api.engine import MAX_PER_PAGE, SORTS, SearchRequest
 
 
 def read_paging(req: falcon.Request) -> dict:
@@ -45,37 +43,6 @@ def read_search_request(req: falcon.Request) -> SearchRequest:
     )
 
 
-def response_media(resp: SearchResponse) -> dict:
-    """The JSON body of a search response (INTERFACES.md)."""
-    return {
-        "query": resp.query,
-        "total": resp.total,
-        "page": resp.page,
-        "per_page": resp.per_page,
-        "results": [
-            {
-                "id": h.id,
-                "title": h.title,
-                "url": h.url,
-                "date": iso_date(h.date),
-                "snippet": h.snippet,
-                "people": h.people,
-                "places": h.places,
-                "score": h.score,
-                "quote": h.quote,
-            }
-            for h in resp.results
-        ],
-        "facets": {
-            name: [{"value": v, "count": n} for v, n in values]
-            for name, values in resp.facets.items()
-        },
-        "suggestion": resp.suggestion,
-        "mode": resp.mode,
-        "timed_out": resp.timed_out,
-    }
-
-
 class SearchResource:
     """Thin: validate, ask the engine, answer."""
 
@@ -83,9 +50,6 @@ class SearchResource:
         self.engine = engine
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        search = read_search_request(req)
-        try:
-            result = self.engine.search(search)
-        except QueryError as exc:
-            raise falcon.HTTPBadRequest(title="Invalid query", description=str(exc)) from None
-        resp.media = response_media(result)
+        # The SearchResponse is the JSON body (search_api/responses.py); a QueryError is a
+        # 400 in the error shape (errors.handle_query_error).
+        resp.media = self.engine.search(read_search_request(req))

@@ -1,6 +1,8 @@
 """Static assets shipped inside the package: ``/widget.js``, ``/widget.css``, ``/static/*``.
 
 Only files listed in ``ASSETS`` are served (nothing from a request becomes a file path).
+Each answer carries an ETag of its bytes; a conditional GET is answered by the caching
+middleware's ``not_modified`` (search_api/caching.py).
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ import hashlib
 from importlib import resources
 
 import falcon
+
+from search_api.caching import not_modified
 
 ASSETS = {
     "widget.js": "application/javascript; charset=utf-8",
@@ -36,10 +40,9 @@ class StaticResource:
         if name not in ASSETS or (data := _read(name)) is None:
             raise falcon.HTTPNotFound(title="Not found", description="No such asset.")
         etag = hashlib.blake2b(data, digest_size=8).hexdigest()
+        if not_modified(req, resp, etag, CACHE_SECONDS):
+            return
         resp.etag = etag
         resp.cache_control = [f"public, max-age={CACHE_SECONDS}"]
-        if req.if_none_match and any(t == etag for t in req.if_none_match):
-            resp.status = falcon.HTTP_304
-            return
         resp.content_type = ASSETS[name]
         resp.data = data

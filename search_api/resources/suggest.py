@@ -6,6 +6,7 @@ import json
 
 import falcon
 
+from search_api.responses import OpenSearchSuggestions, SuggestResponse
 from search_api.suggest import MAX_PREFIX_CHARS
 
 OPENSEARCH_SUGGESTIONS = "application/x-suggestions+json"
@@ -32,10 +33,8 @@ class SuggestResource:
             )
         found = self.engine.suggest(text, limit) if text.strip() else []
         if fmt == "opensearch":
+            body: OpenSearchSuggestions = (text, [s.text for s in found])
             resp.content_type = OPENSEARCH_SUGGESTIONS
-            resp.text = json.dumps([text, [s.text for s in found]], ensure_ascii=False)
+            resp.text = json.dumps(body, ensure_ascii=False)
         else:
-            resp.media = {
-                "query": text,
-                "suggestions": [{"text": s.text, "kind": s.kind} for s in found],
-            }
+            resp.media = SuggestResponse(query=text, suggestions=found)
