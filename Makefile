@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install index run test lint format eval-entities eval-html eval-quotes eval-ranking mixed-archive fuzz bench clean
+.PHONY: install index run test lint format eval-entities eval-html eval-quotes eval-ranking eval-judged mixed-archive fuzz bench clean
 
 install: $(STAMP)
 
@@ -43,6 +43,10 @@ eval-quotes: install
 eval-ranking: install
 	$(PY) bench/ranking_queries.py
 	$(PY) bench/eval_ranking.py
+	$(PY) bench/eval_judged.py --json
+
+eval-judged: install
+	$(PY) bench/eval_judged.py --json
 
 mixed-archive: install
 	$(PY) bench/mixed_archive.py

@@ -77,7 +77,9 @@ def parse_file(path: Path) -> Iterator[dict[str, Any]]:
 
     Each story is a dict with ``newid`` (int), ``date`` (datetime or None), ``title``,
     ``dateline``, ``body`` (str or None; ``None`` for title-only and unprocessed stories),
-    ``places`` and ``people`` (lists of the gold codes).
+    ``places``, ``people`` and ``topics`` (lists of the gold codes), and ``topics_flag``
+    (the ``TOPICS`` attribute: "YES" when the story was given topics by the indexers,
+    "NO" or "BYPASS" when not; see the collection's README.txt).
     """
     data = path.read_bytes()
     try:
@@ -89,6 +91,7 @@ def parse_file(path: Path) -> Iterator[dict[str, Any]]:
         block = match.group(2)
         places = re.search(r"<PLACES>(.*?)</PLACES>", block, re.S)
         people = re.search(r"<PEOPLE>(.*?)</PEOPLE>", block, re.S)
+        topics = re.search(r"<TOPICS>(.*?)</TOPICS>", block, re.S)
         yield {
             "newid": int(attrs["NEWID"]),
             "date": parse_date(_field(block, "DATE")),
@@ -97,6 +100,8 @@ def parse_file(path: Path) -> Iterator[dict[str, Any]]:
             "body": _field(block, "BODY"),
             "places": [_text(d).strip() for d in _D.findall(places.group(1))] if places else [],
             "people": [_text(d).strip() for d in _D.findall(people.group(1))] if people else [],
+            "topics": [_text(d).strip() for d in _D.findall(topics.group(1))] if topics else [],
+            "topics_flag": attrs.get("TOPICS", ""),
         }
 
 
