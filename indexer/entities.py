@@ -35,10 +35,10 @@ from indexer.places import (
     canonical_place,
     clean_place_span,
     find_countries,
-    fold_accents,
     is_region_abbreviation,
     smart_title,
 )
+from indexer.schema import fold
 
 __all__ = [
     "Entities",
@@ -228,11 +228,7 @@ _ORG_WORDS = frozenset(
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _NAME_TOKEN = re.compile(r"^(?:[A-Z]|[A-Z]?[a-z]{0,2}'[A-Z]|[a-z]{1,3}-[A-Z])[\w'.-]*$")
 _EDGE = " \t\"'“”‘’()[]{},;:!?*"
-
-
-def _fold(text: str) -> str:
-    """Comparison key for names: accents, case and apostrophe style folded."""
-    return fold_accents(text.translate(_APOSTROPHES)).casefold()
+_SENTENCE_WORD = re.compile(r"^[^\W\d_]*[^\W\d_]{5,}\.$")
 
 
 def clean_person(span: str) -> tuple[str, ...] | None:
@@ -257,6 +253,12 @@ def clean_person(span: str) -> tuple[str, ...] | None:
 
     while tokens and is_title(tokens[0]) and tokens[0].casefold() not in _PARTICLES:
         tokens.pop(0)
+    # A span the model ran across a sentence end ("Davies. There") ends there: a word of
+    # five letters or more with a full stop is no initial or abbreviation ("John F.", "Gen.").
+    for i, tok in enumerate(tokens[:-1]):
+        if _SENTENCE_WORD.match(tok) and tok.casefold().rstrip(".") not in _TITLE_WORDS:
+            tokens = tokens[: i + 1]
+            break
     # A trailing full stop is the sentence's, unless the token is an initial ("John F.").
     if tokens and tokens[-1].endswith(".") and len(tokens[-1]) > 2:
         tokens[-1] = tokens[-1].rstrip(".")
@@ -503,7 +505,7 @@ def _followed_by_region(name: str, texts: Sequence[str]) -> bool:
 
 def _is_company(name: str, texts: Sequence[str], org_spans: Sequence[str]) -> bool:
     """Whether the article uses ``name`` as (part of) a company's name."""
-    folded = _fold(name)
+    folded = fold(name)
     if any(folded in org for org in org_spans):
         return True  # "Lear Siegler" inside ORG "Lear Siegler Inc"
     pattern = re.compile(re.escape(name) + _COMPANY_SUFFIX)
@@ -517,9 +519,9 @@ def link_name(tokens: tuple[str, ...], full_names: list[tuple[str, ...]]) -> tup
     Kazagui"); failing that, a one-word mention matches any word of exactly one full name
     ("Deng" -> "Deng Xiaoping", where the family name comes first).
     """
-    key = tuple(_fold(tok) for tok in tokens)
+    key = tuple(fold(tok) for tok in tokens)
     longer = [name for name in full_names if len(name) > len(tokens)]
-    folded = {name: tuple(_fold(tok) for tok in name) for name in longer}
+    folded = {name: tuple(fold(tok) for tok in name) for name in longer}
     suffix = [name for name in longer if folded[name][-len(key) :] == key]
     if suffix:
         # Several candidates ("Baker": James and Howard): the first named wins.
@@ -536,30 +538,30 @@ def _resolve(
 ) -> tuple[Entities, list[Mention]]:
     """Turn an article's raw mentions into its canonical people and places."""
     raws = _collect(segments, ents)
-    place_keys = {_fold(raw.place) for raw in raws if raw.kind == "place" and raw.place}
-    person_counts = Counter(_fold(" ".join(r.tokens)) for r in raws if r.tokens)
-    other_counts = Counter(_fold(clean_place_span(r.surface)) for r in raws if r.kind == "other")
+    place_keys = {fold(raw.place) for raw in raws if raw.kind == "place" and raw.place}
+    person_counts = Counter(fold(" ".join(r.tokens)) for r in raws if r.tokens)
+    other_counts = Counter(fold(clean_place_span(r.surface)) for r in raws if r.kind == "other")
 
     full_names: list[tuple[str, ...]] = []
     seen_full: set[tuple[str, ...]] = set()
     for raw in raws:
         if raw.kind == "person" and raw.tokens and len(raw.tokens) > 1:
-            key = tuple(_fold(tok) for tok in raw.tokens)
-            if key not in seen_full and _fold(" ".join(raw.tokens)) not in place_keys:
+            key = tuple(fold(tok) for tok in raw.tokens)
+            if key not in seen_full and fold(" ".join(raw.tokens)) not in place_keys:
                 seen_full.add(key)
                 full_names.append(raw.tokens)
     # Longest first, so "Ange Maxime Kazagui" absorbs "Maxime Kazagui".
     full_names.sort(key=len, reverse=True)
-    surnames = {_fold(name[-1]) for name in full_names}
+    surnames = {fold(name[-1]) for name in full_names}
     # Words the body uses in person names: a headline person must be one of them.
-    body_words = {_fold(tok) for r in raws if r.tokens and not r.headline for tok in r.tokens}
+    body_words = {fold(tok) for r in raws if r.tokens and not r.headline for tok in r.tokens}
 
     texts = [seg.text for seg in segments]
-    org_spans = [_fold(raw.surface) for raw in raws if raw.source == "ORG"]
-    cued_keys = {_fold(raw.tokens[-1]) for raw in raws if raw.cued and raw.tokens}
+    org_spans = [fold(raw.surface) for raw in raws if raw.source == "ORG"]
+    cued_keys = {fold(raw.tokens[-1]) for raw in raws if raw.cued and raw.tokens}
     company: dict[str, bool] = {}  # person key -> used as a company's name
     company_place: dict[str, bool] = {}  # the same for places (ORG spans not consulted)
-    dateline_keys = {_fold(place) for seg in segments for place in seg.dateline_places}
+    dateline_keys = {fold(place) for seg in segments for place in seg.dateline_places}
 
     people: dict[str, str] = {}  # folded -> display name, in first-mention order
     places: dict[str, str] = {}
@@ -570,15 +572,15 @@ def _resolve(
         if raw.kind != "person":
             # An ORG/GPE span that is a known person's surname ("Bozize" tagged ORG).
             cleaned = clean_person(raw.surface) if raw.source in ("ner", "ORG", "NORP") else None
-            if cleaned and len(cleaned) == 1 and _fold(cleaned[0]) in surnames:
+            if cleaned and len(cleaned) == 1 and fold(cleaned[0]) in surnames:
                 tokens, source = cleaned, "link"
         if raw.bracketed:
             continue
         if tokens is not None and (raw.kind == "person" or source == "link"):
             name = link_name(tokens, full_names)
             display = " ".join(name)
-            key = _fold(display)
-            if raw.headline and _fold(name[-1]) not in body_words:
+            key = fold(display)
+            if raw.headline and fold(name[-1]) not in body_words:
                 continue
             if len(name) == 1:
                 # A lone word the article uses as a place, or more often as an organisation.
@@ -605,7 +607,7 @@ def _resolve(
             people.setdefault(key, display)
             mentions.append(Mention("person", people[key], raw.surface, source, raw.context))
         elif raw.kind == "place" and raw.place:
-            key = _fold(raw.place)
+            key = fold(raw.place)
             if raw.source == "ner" and key not in dateline_keys and " " not in raw.place:
                 # "Marriott" tagged GPE in a story about "Marriott Corp". Countries and the
                 # dateline city stay places ("Houston Industries Inc" in a Houston story).
@@ -614,7 +616,7 @@ def _resolve(
                         company_place[key] = _is_company(raw.place, texts, ())
                     if company_place[key]:
                         continue
-            if key in {_fold(name) for name in people.values()} or key in surnames:
+            if key in {fold(name) for name in people.values()} or key in surnames:
                 continue  # a person's name the model took for a place
             places.setdefault(key, raw.place)
             mentions.append(Mention("place", places[key], raw.surface, raw.source, raw.context))

@@ -41,6 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from indexer.entities import PARAGRAPH_BREAK, TITLE_WORDS, clean_person, link_name
+from indexer.schema import fold
 
 __all__ = ["QUOTE_VERBS", "Quote", "find_quotes"]
 
@@ -244,7 +245,7 @@ class _Event:
 @dataclass
 class _State:
     people: list[tuple[str, ...]]
-    folded: set[tuple[str, ...]]
+    folded: dict[str, tuple[str, ...]]  # fold(name) -> the canonical name's tokens
     text: str = ""  # the body, for "the president" -> "President Saakashvili"
     upto: int = 0  # where the speech verb being resolved stands in the body
     last_person: _Speaker | None = None
@@ -262,7 +263,7 @@ def find_quotes(body: str, people: Sequence[str] = ()) -> list[Quote]:
     if not _ANY_MARK.search(body):
         return []  # most wire copy: nothing to find
     names = sorted((tuple(p.split()) for p in people if p.strip()), key=len, reverse=True)
-    state = _State(names, {_fold(n) for n in names}, body)
+    state = _State(names, {fold(" ".join(n)): n for n in names}, body)
     pieces: list[_Piece] = []
     previous_speaker: _Speaker | None = None  # the last speaker of the previous paragraph
     for index, (start, end) in enumerate(_paragraphs(body)):
@@ -780,7 +781,9 @@ def _link(tokens: tuple[str, ...], state: _State) -> str | None:
     """The article's canonical name for these name tokens, or None."""
     for k in range(len(tokens)):  # "Californian Thomas Slattery" -> "Thomas Slattery"
         linked = link_name(tokens[k:], state.people)
-        if _fold(linked) in state.folded:
+        canonical = state.folded.get(fold(" ".join(linked)))
+        if canonical is not None:
+            linked = canonical  # the article's spelling of the name, not the mention's
             if (
                 len(linked) > 2
                 and linked[0].isupper()
@@ -850,10 +853,6 @@ def _by_org_noun(noun: str, state: _State) -> _Speaker | None:
         if first:
             return _Speaker(" ".join(first.group(0).split()), "org")
     return None
-
-
-def _fold(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(t.casefold() for t in tokens)
 
 
 def _name_runs(words: Sequence[str], joiners: frozenset[str] = _PARTICLES) -> list[list[str]]:
