@@ -40,7 +40,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from indexer.entities import PARAGRAPH_BREAK, TITLE_WORDS, clean_person, link_name
+from indexer.entities import PARAGRAPH_BREAK
+from indexer.names import (
+    LEGAL_FORMS,
+    NAME_JOINERS,
+    ORG_SUFFIX,
+    PARTICLES,
+    clean_person,
+    link_name,
+    name_runs,
+    person_tokens,
+)
 from indexer.schema import fold
 
 __all__ = ["QUOTE_VERBS", "Quote", "find_quotes"]
@@ -133,16 +143,12 @@ _DOCUMENT_BY = re.compile(
     r"document|decision|judgment|judgement|release)\s+(?:by|from|of)\s+(.+)",
     re.I,
 )
-_COMPANY_SUFFIXES = tuple(
-    " " + s for s in "Inc Corp Corporation Co Cos Ltd Plc PLC AG SA NV BV GmbH SpA".split()
-)
+_COMPANY_SUFFIXES = tuple(" " + form for form in LEGAL_FORMS)
 _FIRST_NAME_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]+)\s+$")
 _AGE = re.compile(r"\d{1,3}-year-old")
-_COMPANY_SUFFIX = (
-    r"(?:(?i:inc|corp|corporation|co|cos|ltd|plc)|AG|SA|NV|N\.V|BV|GmbH|SpA|Group|Bank"
-    r"|Holdings|Industries|Partners)"
-)
-_ORG_TAIL = re.compile(rf"(?:\s+(?:[A-Z][\w.&'’-]*|and|of|&)){{0,4}}\s+{_COMPANY_SUFFIX}\b")
+# The rest of an organisation's name after its first words: "Deutsche" + " Bank AG". Not
+# after "of": "Bob Hart of Hart Securities" is a person and his employer.
+_ORG_TAIL = re.compile(rf"(?!\s+of\b)(?:\s+(?:[A-Z][\w.&'’-]*|and|of|&)){{0,4}}\s+{ORG_SUFFIX}\b")
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _CALLED_NOT_SPEECH = re.compile(r"\s+(?:for|on|off|up|in|out|back|upon)\b")
 _WITH_SUBJECT = re.compile(r"\bwith\s+((?:\S+\s+){0,5}?\S+)\s+$")
@@ -155,7 +161,6 @@ _LEADING_NOT_NAME = frozenset(
     "in at on for with after before by from asked speaking but and however meanwhile "
     "earlier later last this".split()
 )
-_PARTICLES = frozenset({"de", "van", "von", "al", "bin", "of", "der", "da", "le", "la"})
 _NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
 # "the company", "the exchange": an organisation the article has named.
 _ORG_NOUNS = frozenset(
@@ -534,7 +539,7 @@ def _subject_after(masked: str, start: int, stop: int) -> str | None:
     if not words:
         return None
     first = words[0]
-    if first[:1].isupper() or first.casefold() in _INDEFINITE | {"the"} or _name_runs(words):
+    if first[:1].isupper() or first.casefold() in _INDEFINITE | {"the"} or name_runs(words):
         return " ".join(words)  # "Smith", "a spokesman", "analyst Victor Krueger"
     return None
 
@@ -557,7 +562,7 @@ def _is_name_like(text: str) -> bool:
     words = text.split()
     if not 0 < len(words) <= 5 or words[0].casefold() in _LEADING_NOT_NAME:
         return False
-    return all(w[:1].isupper() or w.casefold() in _PARTICLES for w in words)
+    return all(w[:1].isupper() or w.casefold() in NAME_JOINERS for w in words)
 
 
 # --- speakers --------------------------------------------------------------------------------
@@ -595,7 +600,7 @@ def _previous_subject(state: _State) -> _Speaker | None:
         return None
     sentence = text[ends[-2] : ends[-1]].split()
     run = list(itertools.takewhile(lambda w: w[:1].isupper(), sentence[:5]))
-    tokens = _person_tokens([w.strip(",.;:") for w in run]) if run else None
+    tokens = person_tokens([w.strip(",.;:") for w in run]) if run else None
     if not tokens:
         return None
     linked = _link(tokens, state)
@@ -684,14 +689,14 @@ def _speaker_of(subject: str, state: _State) -> _Speaker | None:
         and not _PREPOSITIONS & {w.casefold() for w in words}
     ):
         return _Speaker(_lower_first(words), "unnamed")  # "Finance Ministry sources"
-    if first in _INDEFINITE or (first[:1].islower() and not _name_runs(words)):
+    if first in _INDEFINITE or (first[:1].islower() and not name_runs(words)):
         return _Speaker(_lower_first(words), "unnamed")
     if first in _UNNAMED_HEADS and words[0][:1].isupper():
         return _Speaker(_lower_first(words), "unnamed")  # "Analysts said"
-    runs = _name_runs(words, joiners=_PARTICLES - {"of"})
+    runs = name_runs(words, joiners=PARTICLES)
     if not runs:
         return None
-    found = [(run, _person_tokens(run)) for run in runs]
+    found = [(run, person_tokens(run)) for run in runs]
     for _, tokens in reversed(found):
         if tokens and (linked := _link(tokens, state)):
             return _Speaker(linked, "person", "linked")
@@ -711,22 +716,10 @@ def _speaker_of(subject: str, state: _State) -> _Speaker | None:
             return _Speaker(full, "person")  # "said Dent" -> "Taylor Dent" named earlier
     if first == "the":  # "the remaining members of Korn"
         return _Speaker(_lower_first(words), "unnamed")
-    runs = _name_runs(words)  # "Bank of England"
+    runs = name_runs(words)  # "Bank of England"
     lead = runs[0] if words[0][:1].isupper() else runs[-1]
     name = " ".join(w for w in lead if not w.endswith("-based")) or lead[-1]
     return _Speaker(_full_org(name, state), "org")
-
-
-def _person_tokens(run: Sequence[str]) -> tuple[str, ...] | None:
-    """A run's name without titles, even inside: "Cooperation Minister Cheikh Hamidou Kane",
-    "MSP Karen Whitefield"."""
-    words = [w for w in run if not w.endswith("-based")]
-    while len(words) > 2 and words[0].isupper() and words[0].isalpha() and len(words[0]) > 1:
-        words = words[1:]  # an acronym in front of a name: a title or an employer
-    titles = [i for i, w in enumerate(words[:-1]) if w.casefold().rstrip(".") in TITLE_WORDS]
-    if titles:
-        words = words[titles[-1] + 1 :]
-    return clean_person(" ".join(words))
 
 
 def _issuer(noun: str, state: _State) -> _Speaker | None:
@@ -846,32 +839,11 @@ def _by_org_noun(noun: str, state: _State) -> _Speaker | None:
     if first:
         return _Speaker(" ".join(first.group(0).split()), "org")
     if noun in ("company", "firm", "group"):
-        company = re.compile(
-            rf"\b(?:[A-Z][\w.&'’-]*\s+(?:(?:and|of|&)\s+)?){{1,4}}{_COMPANY_SUFFIX}\b"
-        )
+        company = re.compile(rf"\b(?:[A-Z][\w.&'’-]*\s+(?:(?:and|of|&)\s+)?){{1,4}}{ORG_SUFFIX}\b")
         first = company.search(state.text, 0, state.upto)
         if first:
             return _Speaker(" ".join(first.group(0).split()), "org")
     return None
-
-
-def _name_runs(words: Sequence[str], joiners: frozenset[str] = _PARTICLES) -> list[list[str]]:
-    """The runs of capitalised words (particles allowed inside) of a subject, in order."""
-    runs: list[list[str]] = []
-    current: list[str] = []
-    for word in [*words, ""]:
-        bare = word.strip(",.;:()")
-        if bare[:1].isupper():
-            current.append(bare)
-        elif current and bare.casefold() in joiners:
-            current.append(bare)
-        else:
-            while current and current[-1].casefold() in joiners:
-                current.pop()
-            if current:
-                runs.append(current)
-            current = []
-    return runs
 
 
 def _lower_first(words: Sequence[str]) -> str:
@@ -940,7 +912,7 @@ def _colon_speaker(piece: _Piece, masked: str, ends: Sequence[int], state: _Stat
     words = lead.split()
     run = []
     for word in words:
-        if not (word[:1].isupper() or (run and word.casefold() in _PARTICLES)):
+        if not (word[:1].isupper() or (run and word.casefold() in NAME_JOINERS)):
             break
         run.append(word.strip(",:"))
     if not run or run[0].casefold() in _LEADING_NOT_NAME | {"the", "a", "an"}:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.entities import link_name
+from indexer.names import link_name
 from indexer.places import canonical_country, canonical_place
 from indexer.quotes import find_quotes
 from indexer.schema import fold, name_analyzer
