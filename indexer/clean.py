@@ -34,8 +34,7 @@ import unicodedata
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
-from email.utils import parsedate_to_datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -44,6 +43,8 @@ from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
 from htmldate import find_date
 from lxml import etree
 from lxml import html as lxml_html
+
+from indexer.dates import parse_date
 
 if TYPE_CHECKING:
     from indexer.siterules import SiteRule, SiteRules
@@ -74,14 +75,16 @@ class CleanPage:
     Attributes:
         title: the headline, site-name suffix removed; ``None`` when the page has none.
         body: article paragraphs joined by ``"\\n\\n"``; ``""`` when no article text was found.
-        date: publication date as ISO 8601 (``YYYY-MM-DD`` or a full datetime).
+        date: publication date as the page gives it (``indexer.dates.parse_date``): a
+            ``date`` when only the day is known, else a ``datetime`` (with its zone when
+            the page gives one).
         url: the page's canonical absolute URL.
         author: byline names, comma-separated when several.
     """
 
     title: str | None
     body: str
-    date: str | None
+    date: date | datetime | None
     url: str | None
     author: str | None
 
@@ -211,88 +214,6 @@ def _looks_like_html(text: str) -> bool:
     if "\x00" in head or head.lstrip().startswith("%PDF"):
         return False
     return _HTML_TAG_RE.search(text) is not None
-
-
-# --------------------------------------------------------------------------------------
-# Dates
-# --------------------------------------------------------------------------------------
-
-_ISO_DATE_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_TEXT_DATE_FORMATS = (
-    "%B %d, %Y",
-    "%b %d, %Y",
-    "%b. %d, %Y",
-    "%d %B %Y",
-    "%d %b %Y",
-    "%B %d %Y",
-    "%A, %B %d, %Y",
-    "%A %d %B %Y",
-)
-_TEXT_DATE_RE = re.compile(
-    r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)[a-z]*,?\s+)?"
-    r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4})"
-)
-
-
-def parse_date(value: str | None) -> str | None:
-    """Turn a date as pages write it into ISO 8601.
-
-    Accepts ISO 8601 (with or without time and zone), RFC 2822 (``Tue, 19 Feb 2020 ...``),
-    ``YYYY/MM/DD``, and English text dates (``February 19, 2020``, ``19 Feb 2020``).
-
-    Args:
-        value: the attribute or text holding the date.
-
-    Returns:
-        ``YYYY-MM-DD`` when only a day is known, a full ISO datetime when a time is given,
-        or ``None`` when no plausible date is found.
-    """
-    if not value:
-        return None
-    value = value.strip()[:200]
-    if not value:
-        return None
-    candidate = value.replace("Z", "+00:00") if value.endswith("Z") else value
-    try:
-        parsed = datetime.fromisoformat(candidate)
-    except ValueError:
-        parsed = None
-    if parsed is not None and _plausible_year(parsed.year):
-        if len(value) <= 10:
-            return parsed.date().isoformat()
-        return parsed.isoformat()
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        parsed = None
-    if parsed is not None and _plausible_year(parsed.year):
-        return parsed.isoformat()
-    match = _ISO_DATE_RE.search(value)
-    if match:
-        return _ymd(*(int(g) for g in match.groups()))
-    match = _TEXT_DATE_RE.search(value)
-    if match:
-        text = re.sub(r"\s+", " ", match.group(0)).replace(",,", ",")
-        for fmt in _TEXT_DATE_FORMATS:
-            try:
-                day = datetime.strptime(text, fmt)
-            except ValueError:
-                continue
-            if _plausible_year(day.year):
-                return day.date().isoformat()
-    return None
-
-
-def _plausible_year(year: int) -> bool:
-    return 1800 <= year <= 2200
-
-
-def _ymd(year: int, month: int, day: int) -> str | None:
-    try:
-        parsed = datetime(year, month, day)
-    except ValueError:
-        return None
-    return parsed.date().isoformat() if _plausible_year(year) else None
 
 
 # --------------------------------------------------------------------------------------
@@ -434,12 +355,12 @@ class _Meta:
     """Metadata candidates of one page, each field filled by the most trusted source."""
 
     titles: list[str] = field(default_factory=list)
-    date: str | None = None
+    date: date | datetime | None = None
     url: str | None = None
     author: str | None = None
     site_name: str | None = None
 
-    def offer(self, **values: str | None) -> None:
+    def offer(self, **values: Any) -> None:
         """Fill each still-empty field from ``values`` (callers go from most to least trusted).
 
         Titles are all kept, in order: the best one is chosen at the end, once the site
@@ -567,7 +488,7 @@ def _pick_title(
     return h1s[0] if h1s else None
 
 
-def _fallback_date(text: str, url: str | None) -> str | None:
+def _fallback_date(text: str, url: str | None) -> date | datetime | None:
     """Last resort: htmldate's markup heuristics (date in the URL, bylines, known classes).
 
     Found 19 of the 25 dates the metadata sources missed on the development pages, at
@@ -801,7 +722,7 @@ def _select(soup: BeautifulSoup, selectors: Iterable[str]) -> Iterator[Tag]:
                 yield tag
 
 
-def _rule_date(soup: BeautifulSoup, rule: SiteRule) -> str | None:
+def _rule_date(soup: BeautifulSoup, rule: SiteRule) -> date | datetime | None:
     for tag in _select(soup, rule.date):
         found = (
             parse_date(_attr(tag, "datetime"))
