@@ -15,7 +15,7 @@ from indexer.clean import (
     parse_date,
     strip_site_suffix,
 )
-from indexer.siterules import SiteRules
+from indexer.clean.siterules import SiteRules
 
 PARAGRAPHS = [
     "The city council voted on Tuesday to approve the budget for the new river bridge, "
