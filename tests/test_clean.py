@@ -126,6 +126,16 @@ def test_time_element_gives_the_date():
     assert iso(clean_html(html).date) == "2023-12-24"
 
 
+def test_a_byline_in_the_markup_is_the_author_when_the_metadata_names_none():
+    byline = '<p class="byline">By <a class="author" href="/staff/anna">Anna Petrova</a></p>'
+    html = page("<title>Bridge</title>").replace("<h1>", byline + "<h1>")
+    assert clean_html(html).author == "Anna Petrova"
+
+
+def test_a_copyright_year_is_no_publication_date():
+    assert clean_html(page("<title>Bridge</title>")).date is None  # "© 2024 The ... Courier"
+
+
 def test_json_ld_graph_with_author_reference_and_list_of_scripts():
     graph = {
         "@context": "https://schema.org",
