@@ -6,8 +6,9 @@ Parts:
     ``PARTICLES`` ("de", "van", "bin": lower-case words inside a person's name),
     ``NAME_JOINERS`` (particles and "of": inside an organisation's name too),
     ``MONTHS_DAYS``, ``TABLE_WORDS``, ``NOT_A_PERSON``, ``ORG_WORDS``;
-    ``LEGAL_FORMS``, ``COMPANY_SUFFIX`` and ``ORG_SUFFIX`` (regex alternations of the words
-    that end a company's name, "Inc", "Plc", "Holdings", or an organisation's, "Bank");
+    ``LEGAL_FORMS`` ("Inc", "GmbH") and their ``LEGAL_FORM_SPELLINGS``; ``COMPANY_SUFFIX``
+    and ``ORG_SUFFIX``, regex alternations of the words that end a company's name ("Inc",
+    "Holdings") or an organisation's ("Bank");
     ``clean_person(span)``: a PERSON span -> its name tokens, titles and possessives off;
     ``person_tokens(run)``: the same for a run of capitalised words with titles inside;
     ``link_name(tokens, full_names)``: a mention -> the article's full name it refers to;
@@ -34,12 +35,28 @@ TABLE_WORDS = frozenset(_WORDS["table_words"])
 NOT_A_PERSON = frozenset(_WORDS["not_a_person"])
 ORG_WORDS = frozenset(_WORDS["org_words"])
 LEGAL_FORMS = _WORDS["legal_forms"]
+# How legal forms are written: "inc" as "inc", "Inc", "INC"; "GmbH" as "GmbH", "GMBH".
+LEGAL_FORM_SPELLINGS = tuple(
+    dict.fromkeys(
+        spelling
+        for form in LEGAL_FORMS
+        for spelling in (
+            (form, form.capitalize(), form.upper()) if form.islower() else (form, form.upper())
+        )
+    )
+)
 
 
 def _suffix_alternation(words: Sequence[str]) -> str:
-    """A regex alternation of ``words`` as written and in capitals, longest first."""
+    """A regex alternation of company suffixes, longest first, never before a hyphen.
+
+    A word written in lower case (``names.toml``: "inc", "corp") matches in any case; the
+    others as written and in capitals ("Group", "GROUP").
+    """
     spellings = {spelling for word in words for spelling in (word, word.upper())}
-    return "(?:" + "|".join(re.escape(w) for w in sorted(spellings, key=len, reverse=True)) + ")"
+    ordered = sorted(spellings, key=len, reverse=True)
+    alternatives = [f"(?i:{re.escape(w)})" if w.islower() else re.escape(w) for w in ordered]
+    return "(?:" + "|".join(alternatives) + ")(?!-)"
 
 
 # The words that end a company's name (follow them with ``\b``) ...

@@ -1,4 +1,4 @@
-"""Quotations and their speakers (indexer/quotes.py)."""
+"""Quotations and their speakers (indexer.quotes)."""
 
 from __future__ import annotations
 
