@@ -158,6 +158,7 @@ def colon_speaker(piece: Piece, masked: str, ends: Sequence[int], state: State):
 
 
 def assemble(body: str, pieces: Sequence[Piece]) -> list[Quote]:
+    """The quotations: pieces joined across paragraphs; short and unattributed ones dropped."""
     groups: list[list[Piece]] = []
     for piece in pieces:
         prev = groups[-1][-1] if groups else None

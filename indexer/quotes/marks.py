@@ -57,6 +57,7 @@ def _opens(text: str, i: int) -> bool:
 
 
 def pair_marks(text: str, para: int) -> list[Piece]:
+    """The quoted stretches of one paragraph (``para``: its index), in order."""
     pieces: list[Piece] = []
     open_at: int | None = None
     joins = False  # the piece being read continues the one before it
@@ -121,6 +122,7 @@ def sentence_ends(text: str, masked: str, pieces: Sequence[Piece]) -> list[int]:
 
 
 def sentence_start(ends: Sequence[int], pos: int) -> int:
+    """Where the sentence holding ``pos`` starts (``ends``: ``sentence_ends``)."""
     start = 0
     for end in ends:
         if end <= pos:
@@ -131,6 +133,7 @@ def sentence_start(ends: Sequence[int], pos: int) -> int:
 
 
 def sentence_end(ends: Sequence[int], pos: int) -> int:
+    """Where the sentence holding ``pos`` ends (``ends``: ``sentence_ends``)."""
     return next((end for end in ends if end > pos), ends[-1])
 
 

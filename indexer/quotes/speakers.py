@@ -61,6 +61,7 @@ _NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
 
 
 def remember(state: State, speaker: Speaker) -> None:
+    """Keep ``speaker`` as whom "he"/"she" (a person) or "it" (an organisation) means next."""
     if speaker.kind == "person" or _singular_person(speaker):
         state.last_person = speaker
     elif speaker.kind == "org":
@@ -122,6 +123,7 @@ def _mention(name: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def resolve_event(event: Event, events: Sequence[Event], state: State) -> Speaker | None:
+    """The speaker of one speech verb: its subject's, or a participle's finite verb's."""
     subject = event.subject
     if event.participle:
         # "…, adding: “…”": the subject of the last finite verb before it.

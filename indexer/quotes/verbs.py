@@ -43,6 +43,7 @@ _WITH_SUBJECT = re.compile(r"\bwith\s+((?:\S+\s+){0,5}?\S+)\s+$")
 
 
 def speech_events(masked: str, ends: Sequence[int], pieces: Sequence[Piece]) -> list[Event]:
+    """The speech verbs of a masked paragraph, each with its subject's words."""
     events = []
     closes = [p.close for p in pieces if p.close is not None]
     for match in _VERB.finditer(masked):
