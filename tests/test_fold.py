@@ -74,3 +74,18 @@ def test_country_lookups_fold_accents_apostrophes_and_hyphens():
     assert canonical_country("Timor Leste") == "East Timor"
     assert canonical_place("Türkiye") == "Turkey"
     assert canonical_place("Łódź") == "Łódź"  # a city stays as written
+
+
+def test_fold_gives_the_terms_the_index_holds(tmp_path):
+    from whoosh import index
+    from whoosh.query import Term
+
+    from indexer.schema import build_schema
+
+    ix = index.create_in(str(tmp_path), build_schema())
+    with ix.writer() as writer:
+        writer.add_document(id="a", people="Søren Kierkegaard, Lech Wałęsa", author="Łukasz Nowak")
+    with ix.searcher() as searcher:
+        for field, name in [("people", "Soren"), ("people", "WALESA"), ("author", "Lukasz")]:
+            assert searcher.search(Term(field, fold(name))).scored_length() == 1, (field, name)
+        assert set(searcher.lexicon("people")) == {b"soren", b"kierkegaard", b"lech", b"walesa"}
