@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install index run test lint format eval-entities eval-html eval-quotes eval-ranking eval-judged mixed-archive fuzz bench clean
+.PHONY: install index run test lint format eval-entities eval-html eval-metadata eval-quotes eval-ranking eval-judged mixed-archive fuzz bench clean
 
 install: $(STAMP)
 
@@ -36,6 +36,9 @@ eval-entities: install
 
 eval-html: install
 	$(PY) bench/eval_html.py
+
+eval-metadata: install
+	$(PY) bench/eval_metadata.py
 
 eval-quotes: install
 	$(PY) -m bench.eval_quotes --all --output bench/results/quotes.md

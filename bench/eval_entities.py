@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.reuters import DEFAULT_CORPUS, printed_body, read_stories  # noqa: E402
 from indexer.entities import Entities, EntityExtractor, Mention  # noqa: E402
-from indexer.places import fold_accents  # noqa: E402
+from indexer.places import strip_accents  # noqa: E402
 
 OUT_DIR = REPO / "bench" / "out"
 
@@ -103,7 +103,7 @@ _PARTICLES = {"de", "del", "la", "von", "van", "du", "o", "al", "le", "da"}
 
 def _norm_tokens(text: str) -> list[str]:
     """Lower-case name tokens, accents dropped, hyphens and apostrophes as separators."""
-    return re.split(r"[\s\-'’.]+", fold_accents(text).casefold().strip(" -'’."))
+    return re.split(r"[\s\-'’.]+", strip_accents(text).casefold().strip(" -'’."))
 
 
 def people_key(code: str) -> list[str]:
@@ -125,10 +125,10 @@ def person_named(code: str, title: str, body: str) -> bool:
     key = people_key(code)
     words = r"[\s\-'’]*".join(re.escape(tok) for tok in key)
     pattern = re.compile(rf"(?<![\w]){words}(?![\w])", re.I)
-    for match in pattern.finditer(fold_accents(body)):
+    for match in pattern.finditer(strip_accents(body)):
         if match.group(0)[:1].isupper():
             return True  # "rich", "young", "bond" in lower case are words, not the person
-    return bool(pattern.search(fold_accents(title)))
+    return bool(pattern.search(strip_accents(title)))
 
 
 def person_found(code: str, people: Sequence[str]) -> bool:

@@ -22,6 +22,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -207,6 +208,11 @@ def _title_key(text: str | None) -> str:
     return " ".join(text.split())
 
 
+def _day(value: date | None) -> str:
+    """The day of a parsed page date, ``YYYY-MM-DD`` (``""`` for none)."""
+    return value.isoformat()[:10] if value is not None else ""
+
+
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -285,7 +291,7 @@ def evaluate_pipeline(traf: list[Case], news: list[Case], goose: list[Case]) -> 
         hits = sum(_title_key(clean_html(c.html).title) == _title_key(c.title) for c in with_title)
         rows.append([f"title, {label}", f"{hits}/{len(with_title)}"])
     dated = [c for c in traf if c.date]
-    date_hits = sum((clean_html(c.html).date or "")[:10] == c.date[:10] for c in dated)
+    date_hits = sum(_day(clean_html(c.html).date) == c.date[:10] for c in dated)
     rows.append(["date (same day), trafilatura-eval", f"{date_hits}/{len(dated)}"])
     authored = [c for c in traf if c.author]
     author_hits = 0

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.clean.textdump import split_articles
 from indexer.documents import RawArticle
-from indexer.textdump import split_articles
 
 KINDS = {".html": "html", ".htm": "html", ".txt": "text", ".jsonl": "jsonl"}
 

@@ -158,7 +158,7 @@ def build_index(
 
     Args:
         extractor: an ``EntityExtractor`` for in-process builds (loaded lazily if None).
-        rules: per-site cleaning rules (``indexer.siterules.SiteRules``) or None.
+        rules: per-site cleaning rules (``indexer.clean.siterules.SiteRules``) or None.
         workers: processes for cleaning and NER; 1 runs everything in this process.
         progress: show a progress bar (only on a terminal).
         clock: source of "now" for the generation name and ``built_at``.

@@ -66,7 +66,7 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
 
 def _build(args) -> int:
     from indexer.build import build_index
-    from indexer.siterules import SiteRules
+    from indexer.clean.siterules import SiteRules
 
     rules = None
     if args.site_rules:

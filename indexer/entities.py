@@ -30,24 +30,31 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from indexer.names import (
+    COMPANY_SUFFIX,
+    CUE_WORDS,
+    MONTHS_DAYS,
+    NOT_A_PERSON,
+    PARTICLES,
+    TITLE_WORDS,
+    clean_person,
+    link_name,
+)
 from indexer.places import (
     canonical_country,
     canonical_place,
     clean_place_span,
     find_countries,
-    fold_accents,
     is_region_abbreviation,
     smart_title,
 )
+from indexer.schema import fold
 
 __all__ = [
     "Entities",
     "EntityExtractor",
     "Mention",
     "PARAGRAPH_BREAK",
-    "TITLE_WORDS",
-    "clean_person",
-    "link_name",
     "canonical_place",
     "split_article",
 ]
@@ -171,113 +178,6 @@ def split_article(title: str, body: str) -> list[Segment]:
 
 # --- 3. people: cleaning ---------------------------------------------------------------
 
-# Words in front of a name that are not part of it (compared lower-case, dots dropped).
-_TITLE_WORDS = frozenset(
-    """
-    president vice prime minister premier chancellor secretary treasury state foreign finance
-    trade defence defense economy economics interior agriculture energy industry commerce
-    labour labor justice home chairman chairwoman chair governor gov senator sen rep
-    representative congressman congresswoman mr mrs ms miss dr prof professor spokesman
-    spokeswoman spokesperson general gen col colonel lt lieutenant capt captain maj admiral
-    adm sgt sergeant king queen prince princess sheikh sheik emir pope judge ambassador mayor
-    chief deputy lord lady sir dame former ex late leader opposition commissioner director
-    executive ceo head envoy archbishop bishop rev reverend father brother sister cardinal
-    fed federal reserve central bank auditor attorney solicitor dutch french german british
-    soviet american japanese chinese israeli iranian iraqi saudi new acting
-    """.split()
-)
-# Lower-case words that belong inside names.
-_PARTICLES = frozenset(
-    "de da das do dos del della der den di du van von al el bin ibn bint la le ul ter".split()
-)
-_MONTHS_DAYS = frozenset(
-    """
-    january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday
-    friday saturday sunday
-    """.split()
-)
-# Words of earnings and price tables ("Avg shrs", "Avg Price"), never in a name.
-_TABLE_WORDS = frozenset("avg revs shr shrs oper qtr mths dlrs dlr pct cts mln bln vs".split())
-# Capitalised one-word spans the model tags PERSON that are not people in news copy.
-_NOT_A_PERSON = frozenset(
-    """
-    avg revs rev shr shrs net oper qtr mths dlrs dlr pct cts mln bln vs ltd record
-    reuter reuters ap afp tass xinhua treasury congress parliament senate house cabinet
-    government ministry bank fed bundesbank exchange market dollar dollars yen mark marks
-    sterling franc francs lira peso pesos corp inc co ltd plc group god allah opec gatt
-    nasdaq dow jones index state states republic party union army police court said says
-    according i we he she they it this that there these those his her their our its
-    chairman president minister premier spokesman officials official analysts analyst
-    """.split()
-)
-# A name ending in one of these is an organisation the model took for a person.
-_ORG_WORDS = frozenset(
-    """
-    corp corporation inc co company ltd plc group bank fund association committee council
-    commission agency ministry party union institute university exchange board trust
-    holdings partners securities industries international bv nv ag sa gmbh spa mill mills
-    tablets products associate associates resources mines systems foods pictures motors
-    airlines oil gas petroleum energy electric steel chemical chemicals communications
-    technologies technology software stores restaurant restaurants hotel hotels media
-    brothers capital financial bancorp realty properties investments insurance services
-    labs laboratories pharmaceuticals manufacturing mining shipping trading bancorporation
-    disease national
-    """.split()
-)
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
-_NAME_TOKEN = re.compile(r"^(?:[A-Z]|[A-Z]?[a-z]{0,2}'[A-Z]|[a-z]{1,3}-[A-Z])[\w'.-]*$")
-_EDGE = " \t\"'“”‘’()[]{},;:!?*"
-
-
-def _fold(text: str) -> str:
-    """Comparison key for names: accents, case and apostrophe style folded."""
-    return fold_accents(text.translate(_APOSTROPHES)).casefold()
-
-
-def clean_person(span: str) -> tuple[str, ...] | None:
-    """Clean a PERSON span into name tokens, or ``None`` when nothing name-like is left.
-
-    Drops titles ("President", "Finance Minister", "Mr."), possessives ("Putin's") and
-    stray punctuation; a span with digits or lower-case words inside is not a name.
-
-    Args:
-        span: the PERSON span as found.
-
-    Returns:
-        The name's tokens ("Vladimir", "Putin"), or ``None``.
-    """
-    text = span.translate(_APOSTROPHES)
-    text = re.sub(r"'s\b|(?<=s)'(?=\s|$)", "", text)
-    tokens = [tok.strip(_EDGE) for tok in text.split()]
-    tokens = [tok for tok in tokens if tok]
-
-    def is_title(tok: str) -> bool:
-        return tok.casefold().rstrip(".") in _TITLE_WORDS or tok[:1].islower()
-
-    while tokens and is_title(tokens[0]) and tokens[0].casefold() not in _PARTICLES:
-        tokens.pop(0)
-    # A trailing full stop is the sentence's, unless the token is an initial ("John F.").
-    if tokens and tokens[-1].endswith(".") and len(tokens[-1]) > 2:
-        tokens[-1] = tokens[-1].rstrip(".")
-    while tokens and (
-        (tokens[-1][:1].islower() and not re.match(r"[a-z]{1,3}-[A-Z]", tokens[-1]))
-        or tokens[-1].casefold() in _MONTHS_DAYS
-    ):
-        tokens.pop()
-    if not tokens:
-        return None
-    for tok in tokens:
-        if any(ch.isdigit() for ch in tok) or tok.casefold() in _TABLE_WORDS:
-            return None
-        if tok.casefold() in _PARTICLES:
-            continue
-        if not _NAME_TOKEN.match(tok):
-            return None
-    if tokens[-1].casefold().replace(".", "") in _ORG_WORDS:
-        return None  # "Arcalex B.V", "Goodyear Tire and Rubber Co"
-    return tuple(tokens)
-
 
 def _plausible_single(token: str) -> bool:
     """Whether a lone word, not linked to a full name, can be a person's surname."""
@@ -289,7 +189,7 @@ def _plausible_single(token: str) -> bool:
     if not all(ch.isalpha() or ch in "'-" for ch in bare):
         return False
     key = bare.casefold()
-    if key in _NOT_A_PERSON or key in _TITLE_WORDS or key in _MONTHS_DAYS:
+    if key in NOT_A_PERSON or key in TITLE_WORDS or key in MONTHS_DAYS:
         return False
     return canonical_country(bare) is None
 
@@ -300,7 +200,7 @@ _TITLE_CUE = re.compile(
     r"\b(?:President|Prime\s+Minister|Premier|Chancellor|[Ss]pokes(?:man|woman|person)"
     r"|Minister|Secretary|Senator|Sen\.|Rep\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Governor|Gov\."
     r"|Chairman|Chairwoman|King|Queen|Prince|Sheikh|Ambassador|Mayor|Judge)"
-    rf"\s+(?P<name>{_NAME_WORD}(?:\s+(?:(?:{'|'.join(sorted(_PARTICLES))})\s+)?{_NAME_WORD}){{0,3}})"
+    rf"\s+(?P<name>{_NAME_WORD}(?:\s+(?:(?:{'|'.join(sorted(PARTICLES))})\s+)?{_NAME_WORD}){{0,3}})"
 )
 
 
@@ -456,20 +356,9 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
 
 _PREVIOUS_WORD = re.compile(r"([A-Za-z.]+)\s+$")
 # A company's name: the words, maybe "and Rubber", then a company suffix.
-_COMPANY_SUFFIX = (
+_COMPANY_NAME_TAIL = (
     r"(?:,\s+[A-Z][\w.]*){0,3}"  # "L.F. Rothschild, Unterberg, Towbin Inc"
-    r"(?:\s+(?:and|&)(?:\s+[A-Z][\w.]*)?)?,?\s+(?:Inc|Corp|Corporation|Co|Cos|Ltd|Plc|PLC|Group"
-    r"|Industries|Holdings|Partners|Securities|Enterprises|International|Brothers|Bros"
-    r"|Associates|Capital|Financial|Bancorp|Trust|Fund|AG|SA|NV|N\.V|BV|GmbH|SpA)\b"
-)
-
-
-# Titles that make a following lone word a person's name. Not nationalities or "new": in
-# "German Roland missiles" the next word is a product.
-TITLE_WORDS = _TITLE_WORDS  # shared with the quotation finder
-_CUE_WORDS = _TITLE_WORDS - set(
-    "dutch french german british soviet american japanese chinese israeli iranian iraqi "
-    "saudi new state home trade federal reserve central bank former late acting".split()
+    rf"(?:\s+(?:and|&)(?:\s+[A-Z][\w.]*)?)?,?\s+{COMPANY_SUFFIX}\b"
 )
 
 
@@ -487,7 +376,7 @@ def _after_direction(text: str, start: int) -> bool:
 def _after_title(text: str, start: int) -> bool:
     """Whether the word before ``start`` is a title ("President", "Mr.", "Lord")."""
     match = _PREVIOUS_WORD.search(text, max(0, start - 40), start)
-    return bool(match) and match.group(1).casefold().rstrip(".") in _CUE_WORDS
+    return bool(match) and match.group(1).casefold().rstrip(".") in CUE_WORDS
 
 
 def _followed_by_region(name: str, texts: Sequence[str]) -> bool:
@@ -503,32 +392,11 @@ def _followed_by_region(name: str, texts: Sequence[str]) -> bool:
 
 def _is_company(name: str, texts: Sequence[str], org_spans: Sequence[str]) -> bool:
     """Whether the article uses ``name`` as (part of) a company's name."""
-    folded = _fold(name)
+    folded = fold(name)
     if any(folded in org for org in org_spans):
         return True  # "Lear Siegler" inside ORG "Lear Siegler Inc"
-    pattern = re.compile(re.escape(name) + _COMPANY_SUFFIX)
+    pattern = re.compile(re.escape(name) + _COMPANY_NAME_TAIL)
     return any(pattern.search(text) for text in texts)
-
-
-def link_name(tokens: tuple[str, ...], full_names: list[tuple[str, ...]]) -> tuple[str, ...]:
-    """The article's full name this mention refers to, or the mention itself.
-
-    A mention is the same person as a longer name that ends with it ("Putin", "Maxime
-    Kazagui"); failing that, a one-word mention matches any word of exactly one full name
-    ("Deng" -> "Deng Xiaoping", where the family name comes first).
-    """
-    key = tuple(_fold(tok) for tok in tokens)
-    longer = [name for name in full_names if len(name) > len(tokens)]
-    folded = {name: tuple(_fold(tok) for tok in name) for name in longer}
-    suffix = [name for name in longer if folded[name][-len(key) :] == key]
-    if suffix:
-        # Several candidates ("Baker": James and Howard): the first named wins.
-        return suffix[0]
-    if len(key) == 1:
-        anywhere = [name for name in longer if key[0] in folded[name]]
-        if len(anywhere) == 1:
-            return anywhere[0]
-    return tokens
 
 
 def _resolve(
@@ -536,30 +404,30 @@ def _resolve(
 ) -> tuple[Entities, list[Mention]]:
     """Turn an article's raw mentions into its canonical people and places."""
     raws = _collect(segments, ents)
-    place_keys = {_fold(raw.place) for raw in raws if raw.kind == "place" and raw.place}
-    person_counts = Counter(_fold(" ".join(r.tokens)) for r in raws if r.tokens)
-    other_counts = Counter(_fold(clean_place_span(r.surface)) for r in raws if r.kind == "other")
+    place_keys = {fold(raw.place) for raw in raws if raw.kind == "place" and raw.place}
+    person_counts = Counter(fold(" ".join(r.tokens)) for r in raws if r.tokens)
+    other_counts = Counter(fold(clean_place_span(r.surface)) for r in raws if r.kind == "other")
 
     full_names: list[tuple[str, ...]] = []
     seen_full: set[tuple[str, ...]] = set()
     for raw in raws:
         if raw.kind == "person" and raw.tokens and len(raw.tokens) > 1:
-            key = tuple(_fold(tok) for tok in raw.tokens)
-            if key not in seen_full and _fold(" ".join(raw.tokens)) not in place_keys:
+            key = tuple(fold(tok) for tok in raw.tokens)
+            if key not in seen_full and fold(" ".join(raw.tokens)) not in place_keys:
                 seen_full.add(key)
                 full_names.append(raw.tokens)
     # Longest first, so "Ange Maxime Kazagui" absorbs "Maxime Kazagui".
     full_names.sort(key=len, reverse=True)
-    surnames = {_fold(name[-1]) for name in full_names}
+    surnames = {fold(name[-1]) for name in full_names}
     # Words the body uses in person names: a headline person must be one of them.
-    body_words = {_fold(tok) for r in raws if r.tokens and not r.headline for tok in r.tokens}
+    body_words = {fold(tok) for r in raws if r.tokens and not r.headline for tok in r.tokens}
 
     texts = [seg.text for seg in segments]
-    org_spans = [_fold(raw.surface) for raw in raws if raw.source == "ORG"]
-    cued_keys = {_fold(raw.tokens[-1]) for raw in raws if raw.cued and raw.tokens}
+    org_spans = [fold(raw.surface) for raw in raws if raw.source == "ORG"]
+    cued_keys = {fold(raw.tokens[-1]) for raw in raws if raw.cued and raw.tokens}
     company: dict[str, bool] = {}  # person key -> used as a company's name
     company_place: dict[str, bool] = {}  # the same for places (ORG spans not consulted)
-    dateline_keys = {_fold(place) for seg in segments for place in seg.dateline_places}
+    dateline_keys = {fold(place) for seg in segments for place in seg.dateline_places}
 
     people: dict[str, str] = {}  # folded -> display name, in first-mention order
     places: dict[str, str] = {}
@@ -570,15 +438,15 @@ def _resolve(
         if raw.kind != "person":
             # An ORG/GPE span that is a known person's surname ("Bozize" tagged ORG).
             cleaned = clean_person(raw.surface) if raw.source in ("ner", "ORG", "NORP") else None
-            if cleaned and len(cleaned) == 1 and _fold(cleaned[0]) in surnames:
+            if cleaned and len(cleaned) == 1 and fold(cleaned[0]) in surnames:
                 tokens, source = cleaned, "link"
         if raw.bracketed:
             continue
         if tokens is not None and (raw.kind == "person" or source == "link"):
             name = link_name(tokens, full_names)
             display = " ".join(name)
-            key = _fold(display)
-            if raw.headline and _fold(name[-1]) not in body_words:
+            key = fold(display)
+            if raw.headline and fold(name[-1]) not in body_words:
                 continue
             if len(name) == 1:
                 # A lone word the article uses as a place, or more often as an organisation.
@@ -605,7 +473,7 @@ def _resolve(
             people.setdefault(key, display)
             mentions.append(Mention("person", people[key], raw.surface, source, raw.context))
         elif raw.kind == "place" and raw.place:
-            key = _fold(raw.place)
+            key = fold(raw.place)
             if raw.source == "ner" and key not in dateline_keys and " " not in raw.place:
                 # "Marriott" tagged GPE in a story about "Marriott Corp". Countries and the
                 # dateline city stay places ("Houston Industries Inc" in a Houston story).
@@ -614,7 +482,7 @@ def _resolve(
                         company_place[key] = _is_company(raw.place, texts, ())
                     if company_place[key]:
                         continue
-            if key in {_fold(name) for name in people.values()} or key in surnames:
+            if key in {fold(name) for name in people.values()} or key in surnames:
                 continue  # a person's name the model took for a place
             places.setdefault(key, raw.place)
             mentions.append(Mention("place", places[key], raw.surface, raw.source, raw.context))

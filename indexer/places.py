@@ -25,6 +25,8 @@ from functools import lru_cache
 
 import pycountry
 
+from indexer.schema import fold
+
 # Canonical names that differ from pycountry's ``common_name``/``name``: the short names an
 # English-language newsroom prints (README, "The archive": "Russia", not "Russian Federation").
 _CANONICAL_BY_ALPHA2 = {
@@ -43,7 +45,7 @@ _CANONICAL_BY_ALPHA2 = {
 }
 
 # Spellings pycountry does not know, or newsroom names for one of its countries. The value
-# is the canonical name. Keys are matched after ``_key`` (case, dots and spaces folded).
+# is the canonical name. Keys are matched after ``_key`` (dots dropped, then ``fold``).
 _EXTRA_NAMES = {
     "United States": [
         "U.S.",
@@ -174,23 +176,25 @@ _COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southea
 # Leading words a place span may carry that are not part of the name.
 _LEADING_DROP = re.compile(r"^(?:the|The|THE)\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 # Punctuation around a span that is never part of a place name. A final "." is kept when
 # the name is an abbreviation ("U.S.") and dropped otherwise.
 _EDGE_PUNCT = " \t\n\"'“”‘’()[]{},;:!?-–—*"
 _SMALL_WORDS = {"of", "the", "and", "de", "da", "do", "del", "la", "le", "el", "al", "on", "upon"}
 
 
-def fold_accents(text: str) -> str:
-    """Return ``text`` without combining accents ("Côte" -> "Cote")."""
+def strip_accents(text: str) -> str:
+    """``text`` without combining accents ("Côte" -> "Cote"), case and punctuation kept.
+
+    Not a comparison key (that is ``indexer.schema.fold``): the gazetteer needs the
+    unaccented *spelling* of a name as a pattern to find in raw text, where case matters.
+    """
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _key(name: str) -> str:
-    """Lookup key: accents, case, dots and repeated spaces folded ("U. S." -> "us")."""
-    folded = fold_accents(name.translate(_APOSTROPHES)).casefold().replace(".", "")
-    return " ".join(folded.split())
+    """Lookup key: the index's folding, dots dropped first ("W.Va." -> "wva", "U.S." -> "us")."""
+    return fold(name.replace(".", ""))
 
 
 def _pycountry_names(country) -> list[str]:
@@ -352,7 +356,7 @@ def _gazetteer() -> tuple[re.Pattern[str], re.Pattern[str]]:
             if name in _NOT_IN_GAZETTEER:
                 continue
             names.append(name)
-            folded = fold_accents(name)
+            folded = strip_accents(name)
             if folded != name:
                 names.append(folded)
     # "New Mexico", "Papua New Guinea"'s tail, "Northern Ireland" are not these countries.

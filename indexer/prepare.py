@@ -1,9 +1,9 @@
-"""From raw records to indexable articles: clean text, parse dates, add people and places.
+"""From raw records to indexable articles: clean text, read dates, add people and places.
 
 Parts:
     ``clean_article(raw, rules)``: one ``RawArticle`` -> ``Article`` (no entities yet) or the
-    reason it holds no article;
-    ``parse_date(text)``: ISO 8601 (and a few lenient forms) -> naive UTC ``datetime``;
+    reason it holds no article; the record's own date is read by ``indexer.dates``, an
+    HTML page's comes parsed from ``indexer.clean``;
     ``fallback_title(body)``: a title from the first sentence, for records without one;
     ``add_entities(pairs, extractor)``: fill people and places the archive did not give,
     one ``nlp.pipe`` batch for many articles;
@@ -17,40 +17,14 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
 
 from indexer.clean import clean_html, normalize_text
+from indexer.dates import index_datetime, parse_date
 from indexer.documents import Article, RawArticle
 from indexer.quotes import find_quotes
 
-_DATE_PREFIX = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)")
 MAX_FALLBACK_TITLE_CHARS = 120
-
-
-def parse_date(text: str | None) -> datetime | None:
-    """Parse an ISO 8601 date or datetime; tz-aware values become naive UTC.
-
-    Returns None for missing or unreadable values (the caller reports those).
-    """
-    if not text or not text.strip():
-        return None
-    value = text.strip()
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        m = _DATE_PREFIX.match(value)
-        if not m:
-            return None
-        try:
-            parsed = datetime(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-    if not 1800 <= parsed.year <= 2200:
-        return None
-    return parsed
 
 
 def fallback_title(body: str) -> str:
@@ -79,13 +53,14 @@ def clean_article(raw: RawArticle, rules=None) -> tuple[Article | None, list[str
         and then ``problems`` says why.
     """
     problems: list[str] = []
-    title, url, date_text, author = raw.title, raw.url, raw.date, raw.author
+    title, url, author = raw.title, raw.url, raw.author
+    date = parse_date(raw.date)  # the record's own date wins, even when unreadable
     if raw.html is not None:
         page = clean_html(raw.html, path=raw.source, rules=rules)
         body = page.body
         title = title or page.title
         url = url or page.url
-        date_text = date_text or page.date
+        date = page.date if not raw.date else date
         author = author or page.author
     else:
         body = normalize_text(raw.body or "")
@@ -95,16 +70,15 @@ def clean_article(raw: RawArticle, rules=None) -> tuple[Article | None, list[str
     title = normalize_text(title) if title else ""
     if not title.strip():
         title = fallback_title(body)
-    date = parse_date(date_text)
-    if date_text and date is None:
-        problems.append(f"unreadable date {date_text[:40]!r} (ignored)")
+    if raw.date and date is None:
+        problems.append(f"unreadable date {raw.date[:40]!r} (ignored)")
     article = Article(
         id=raw.id,
         source=raw.source,
         title=_nfc(title) or "",
         body=unicodedata.normalize("NFC", body),
         url=_nfc(url),
-        date=date,
+        date=index_datetime(date),
         author=_nfc(author),
         people=raw.people or (),
         places=raw.places or (),

@@ -9,7 +9,9 @@ Parts:
     ``build_schema()``: the Whoosh schema of articles; ``build_quote_schema()``: the one of
     quotations (a second index, ``quotes/`` inside each generation); ``SCHEMA_VERSION``:
     bump it whenever a schema or an analyzer stage changes (Whoosh pickles analyzers into
-    the index, and the API refuses an index of another version).
+    the index, and the API refuses an index of another version);
+    ``fold(text)``: text as the names analyzer folds it, for comparison keys outside the
+    index (names, suggestions, spelling).
 
 Analyzer classes live at module level because pickle stores their import path.
 """
@@ -17,6 +19,7 @@ Analyzer classes live at module level because pickle stores their import path.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from whoosh.analysis import (
     CharsetFilter,
@@ -185,3 +188,34 @@ def build_quote_schema() -> Schema:
         url=STORED(),
         position=NUMERIC(int, stored=True, sortable=True),
     )
+
+
+# --- "the same word" outside the index ---------------------------------------------------
+
+_FOLD_ANALYZER = name_analyzer()
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """``text`` as the names analyzer sees it: the one definition of "the same word".
+
+    The tokens of ``name_analyzer`` (apostrophes and possessives folded, lower-cased,
+    accents folded by Whoosh's ``accent_map``; no stemming), joined by single spaces. It
+    folds per token on purpose: the index compares tokens, so whatever separates two
+    tokens there (a space, punctuation between words) is one space here, and punctuation
+    that is no token is gone. So ``fold("Søren Kierkegaard") == "soren kierkegaard"``,
+    ``fold("Łódź") == "lodz"``, ``fold("Kremlin’s") == "kremlin"``, ``fold("U.S.") ==
+    fold("US") == "us"`` and ``fold("--") == ""``. Whoosh's table maps "ß" to "s", so
+    ``fold("Weiß") == "weis"``. A text is folded whole, so a name of several words keeps
+    its word order (and a multi-word key never equals a one-word one).
+
+    Use it for comparison keys (names, suggestions, spelling), never for display, and not
+    where character positions in the original text matter: the output is shorter.
+
+    Args:
+        text: any text.
+
+    Returns:
+        The folded tokens, space-separated; ``""`` when ``text`` holds no word.
+    """
+    return " ".join(token.text for token in _FOLD_ANALYZER(text))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -14,7 +15,7 @@ from indexer.clean import (
     parse_date,
     strip_site_suffix,
 )
-from indexer.siterules import SiteRules
+from indexer.clean.siterules import SiteRules
 
 PARAGRAPHS = [
     "The city council voted on Tuesday to approve the budget for the new river bridge, "
@@ -82,6 +83,11 @@ OTHER_META = """
 """
 
 
+def iso(value: date | None) -> str | None:
+    """A parsed page date as ISO 8601 (a ``date``, or a ``datetime`` with its zone)."""
+    return value.isoformat() if value is not None else None
+
+
 def ld(data: object) -> str:
     return f'<script type="application/ld+json">{json.dumps(data)}</script>'
 
@@ -92,7 +98,7 @@ def ld(data: object) -> str:
 def test_json_ld_wins_over_open_graph_and_meta():
     got = clean_html(page(ld(JSON_LD) + OPEN_GRAPH + OTHER_META))
     assert got.title == "Bridge Budget Passes After Two-Year Fight"
-    assert got.date == "2024-03-05T09:30:00+03:00"
+    assert iso(got.date) == "2024-03-05T09:30:00+03:00"
     assert got.author == "Maria Ivanova, John Smith"
     assert got.url == "https://courier.example.com/2024/03/bridge"
 
@@ -100,7 +106,7 @@ def test_json_ld_wins_over_open_graph_and_meta():
 def test_open_graph_wins_over_other_meta_and_markup():
     got = clean_html(page(OPEN_GRAPH + OTHER_META))
     assert got.title == "OG: Council Approves Bridge"
-    assert got.date == "2024-03-04T08:00:00+00:00"
+    assert iso(got.date) == "2024-03-04T08:00:00+00:00"
     assert got.author == "Olga Green"
     assert got.url == "https://courier.example.com/og/bridge"
 
@@ -108,7 +114,7 @@ def test_open_graph_wins_over_other_meta_and_markup():
 def test_meta_then_markup_when_no_structured_data():
     got = clean_html(page(OTHER_META, h1="Title Tag Headline"))
     assert got.title == "Title Tag Headline"
-    assert got.date == "2024-03-01"
+    assert iso(got.date) == "2024-03-01"
     assert got.author == "Meta Author"
     assert got.url == "https://courier.example.com/canonical/bridge"
 
@@ -117,7 +123,17 @@ def test_time_element_gives_the_date():
     html = page("<title>Bridge</title>").replace(
         "<h1>", '<p class="byline"><time datetime="2023-12-24">Dec 24</time></p><h1>'
     )
-    assert clean_html(html).date == "2023-12-24"
+    assert iso(clean_html(html).date) == "2023-12-24"
+
+
+def test_a_byline_in_the_markup_is_the_author_when_the_metadata_names_none():
+    byline = '<p class="byline">By <a class="author" href="/staff/anna">Anna Petrova</a></p>'
+    html = page("<title>Bridge</title>").replace("<h1>", byline + "<h1>")
+    assert clean_html(html).author == "Anna Petrova"
+
+
+def test_a_copyright_year_is_no_publication_date():
+    assert clean_html(page("<title>Bridge</title>")).date is None  # "© 2024 The ... Courier"
 
 
 def test_json_ld_graph_with_author_reference_and_list_of_scripts():
@@ -136,7 +152,7 @@ def test_json_ld_graph_with_author_reference_and_list_of_scripts():
         ],
     }
     got = clean_html(page(ld([{"@type": "Organization", "name": "X"}]) + ld(graph)))
-    assert (got.title, got.date, got.author, got.url) == (
+    assert (got.title, iso(got.date), got.author, got.url) == (
         "Graph Headline",
         "2022-01-02",
         "Anna Lee",
@@ -308,7 +324,7 @@ def test_site_rule_selectors_win(tmp_path):
     </body></html>"""
     got = clean_html(html, rules=rules)
     assert got.title == "Rule Headline"
-    assert got.date == "2024-03-07"
+    assert iso(got.date) == "2024-03-07"
     assert (
         got.body
         == "First rule paragraph.\n\nSecond rule paragraph.\n\nThird, in a second container."
@@ -351,4 +367,4 @@ def test_normalize_text():
     ],
 )
 def test_parse_date(value, expected):
-    assert parse_date(value) == expected
+    assert iso(parse_date(value)) == expected

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.entities import Entities, clean_person, split_article
+from indexer.entities import Entities, split_article
+from indexer.names import clean_person
 from indexer.places import canonical_place, find_countries
 
 SAMPLE = Path(__file__).resolve().parent.parent / "archive" / "moscow-times-2020-sample.txt"

@@ -1,4 +1,4 @@
-"""Quotations and their speakers (indexer/quotes.py)."""
+"""Quotations and their speakers (indexer.quotes)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from indexer.clean.textdump import split_articles
 from indexer.quotes import find_quotes
-from indexer.textdump import split_articles
 from tests.conftest import SAMPLE_ARCHIVE
 
 SAMPLE = SAMPLE_ARCHIVE / "moscow-times-2020-sample.txt"

@@ -1,10 +1,10 @@
-"""indexer.siterules: loading and validating the TOML file, matching pages to rules."""
+"""indexer.clean.siterules: loading and validating the TOML file, matching pages to rules."""
 
 from __future__ import annotations
 
 import pytest
 
-from indexer.siterules import SiteRule, SiteRules, glob_to_regex
+from indexer.clean.siterules import SiteRule, SiteRules, glob_to_regex
 
 CONFIG = """
 [[rule]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.textdump import is_title, paragraphs, split_articles
+from indexer.clean.textdump import is_title, paragraphs, split_articles
 from tests.conftest import SAMPLE_ARCHIVE
 
 SAMPLE = SAMPLE_ARCHIVE / "moscow-times-2020-sample.txt"

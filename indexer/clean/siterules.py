@@ -2,7 +2,7 @@
 
 The parts: ``SiteRule`` (one rule), ``SiteRules`` (the loaded file: ``load`` validates it,
 ``for_page`` picks the rule for a page) and ``glob_to_regex`` (path patterns). Applying a
-rule to a page is ``indexer.clean``'s job; this module knows no HTML.
+rule to a page is ``indexer.clean.page``'s job; this module knows no HTML.
 
 File format
 -----------

@@ -1,0 +1,174 @@
+"""People's and organisations' names: the rules and word lists entities and quotes share.
+
+Parts:
+    word lists (``indexer/data/names.toml``): ``TITLE_WORDS`` (words before a name that are
+    not part of it), ``CUE_WORDS`` (titles after which a lone word is a surname),
+    ``PARTICLES`` ("de", "van", "bin": lower-case words inside a person's name),
+    ``NAME_JOINERS`` (particles and "of": inside an organisation's name too),
+    ``MONTHS_DAYS``, ``TABLE_WORDS``, ``NOT_A_PERSON``, ``ORG_WORDS``;
+    ``LEGAL_FORMS`` ("Inc", "GmbH") and their ``LEGAL_FORM_SPELLINGS``; ``COMPANY_SUFFIX``
+    and ``ORG_SUFFIX``, regex alternations of the words that end a company's name ("Inc",
+    "Holdings") or an organisation's ("Bank");
+    ``clean_person(span)``: a PERSON span -> its name tokens, titles and possessives off;
+    ``person_tokens(run)``: the same for a run of capitalised words with titles inside;
+    ``link_name(tokens, full_names)``: a mention -> the article's full name it refers to;
+    ``name_runs(words)``: the runs of capitalised words (particles inside) of a phrase.
+
+Names are compared with ``indexer.schema.fold``, the index's own folding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from indexer.schema import fold
+from indexer.wordlists import word_lists
+
+_WORDS = word_lists("names")
+TITLE_WORDS = frozenset(_WORDS["title_words"])
+CUE_WORDS = TITLE_WORDS - frozenset(_WORDS["not_cue_words"])
+PARTICLES = frozenset(_WORDS["particles"])
+NAME_JOINERS = PARTICLES | {"of"}
+MONTHS_DAYS = frozenset(_WORDS["months_days"])
+TABLE_WORDS = frozenset(_WORDS["table_words"])
+NOT_A_PERSON = frozenset(_WORDS["not_a_person"])
+ORG_WORDS = frozenset(_WORDS["org_words"])
+LEGAL_FORMS = _WORDS["legal_forms"]
+# How legal forms are written: "inc" as "inc", "Inc", "INC"; "GmbH" as "GmbH", "GMBH".
+LEGAL_FORM_SPELLINGS = tuple(
+    dict.fromkeys(
+        spelling
+        for form in LEGAL_FORMS
+        for spelling in (
+            (form, form.capitalize(), form.upper()) if form.islower() else (form, form.upper())
+        )
+    )
+)
+
+
+def _suffix_alternation(words: Sequence[str]) -> str:
+    """A regex alternation of company suffixes, longest first, never before a hyphen.
+
+    A word written in lower case (``names.toml``: "inc", "corp") matches in any case; the
+    others as written and in capitals ("Group", "GROUP").
+    """
+    spellings = {spelling for word in words for spelling in (word, word.upper())}
+    ordered = sorted(spellings, key=len, reverse=True)
+    alternatives = [f"(?i:{re.escape(w)})" if w.islower() else re.escape(w) for w in ordered]
+    return "(?:" + "|".join(alternatives) + ")(?!-)"
+
+
+# The words that end a company's name (follow them with ``\b``) ...
+COMPANY_SUFFIX = _suffix_alternation(LEGAL_FORMS + _WORDS["company_words"])
+# ... and any organisation's ("Deutsche Bank"; not used to tell a person from a company).
+ORG_SUFFIX = _suffix_alternation(
+    LEGAL_FORMS + _WORDS["company_words"] + _WORDS["institution_words"]
+)
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+_NAME_TOKEN = re.compile(r"^(?:[A-Z]|[A-Z]?[a-z]{0,2}'[A-Z]|[a-z]{1,3}-[A-Z])[\w'.-]*$")
+_EDGE = " \t\"'“”‘’()[]{},;:!?*"
+_SENTENCE_WORD = re.compile(r"^[^\W\d_]*[^\W\d_]{5,}\.$")
+
+
+def clean_person(span: str) -> tuple[str, ...] | None:
+    """Clean a PERSON span into name tokens, or ``None`` when nothing name-like is left.
+
+    Drops titles ("President", "Finance Minister", "Mr."), possessives ("Putin's") and
+    stray punctuation; a span with digits or lower-case words inside is not a name.
+
+    Args:
+        span: the PERSON span as found.
+
+    Returns:
+        The name's tokens ("Vladimir", "Putin"), or ``None``.
+    """
+    text = span.translate(_APOSTROPHES)
+    text = re.sub(r"'s\b|(?<=s)'(?=\s|$)", "", text)
+    tokens = [tok.strip(_EDGE) for tok in text.split()]
+    tokens = [tok for tok in tokens if tok]
+
+    def is_title(tok: str) -> bool:
+        return tok.casefold().rstrip(".") in TITLE_WORDS or tok[:1].islower()
+
+    while tokens and is_title(tokens[0]) and tokens[0].casefold() not in PARTICLES:
+        tokens.pop(0)
+    # A span the model ran across a sentence end ("Davies. There") ends there: a word of
+    # five letters or more with a full stop is no initial or abbreviation ("John F.", "Gen.").
+    for i, tok in enumerate(tokens[:-1]):
+        if _SENTENCE_WORD.match(tok) and tok.casefold().rstrip(".") not in TITLE_WORDS:
+            tokens = tokens[: i + 1]
+            break
+    # A trailing full stop is the sentence's, unless the token is an initial ("John F.").
+    if tokens and tokens[-1].endswith(".") and len(tokens[-1]) > 2:
+        tokens[-1] = tokens[-1].rstrip(".")
+    while tokens and (
+        (tokens[-1][:1].islower() and not re.match(r"[a-z]{1,3}-[A-Z]", tokens[-1]))
+        or tokens[-1].casefold() in MONTHS_DAYS
+    ):
+        tokens.pop()
+    if not tokens:
+        return None
+    for tok in tokens:
+        if any(ch.isdigit() for ch in tok) or tok.casefold() in TABLE_WORDS:
+            return None
+        if tok.casefold() in PARTICLES:
+            continue
+        if not _NAME_TOKEN.match(tok):
+            return None
+    if tokens[-1].casefold().replace(".", "") in ORG_WORDS:
+        return None  # "Arcalex B.V", "Goodyear Tire and Rubber Co"
+    return tuple(tokens)
+
+
+def person_tokens(run: Sequence[str]) -> tuple[str, ...] | None:
+    """A run's name without titles, even inside: "Cooperation Minister Cheikh Hamidou Kane",
+    "MSP Karen Whitefield"."""
+    words = [w for w in run if not w.endswith("-based")]
+    while len(words) > 2 and words[0].isupper() and words[0].isalpha() and len(words[0]) > 1:
+        words = words[1:]  # an acronym in front of a name: a title or an employer
+    titles = [i for i, w in enumerate(words[:-1]) if w.casefold().rstrip(".") in TITLE_WORDS]
+    if titles:
+        words = words[titles[-1] + 1 :]
+    return clean_person(" ".join(words))
+
+
+def link_name(tokens: tuple[str, ...], full_names: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The article's full name this mention refers to, or the mention itself.
+
+    A mention is the same person as a longer name that ends with it ("Putin", "Maxime
+    Kazagui"); failing that, a one-word mention matches any word of exactly one full name
+    ("Deng" -> "Deng Xiaoping", where the family name comes first).
+    """
+    key = tuple(fold(tok) for tok in tokens)
+    longer = [name for name in full_names if len(name) > len(tokens)]
+    folded = {name: tuple(fold(tok) for tok in name) for name in longer}
+    suffix = [name for name in longer if folded[name][-len(key) :] == key]
+    if suffix:
+        # Several candidates ("Baker": James and Howard): the first named wins.
+        return suffix[0]
+    if len(key) == 1:
+        anywhere = [name for name in longer if key[0] in folded[name]]
+        if len(anywhere) == 1:
+            return anywhere[0]
+    return tokens
+
+
+def name_runs(words: Sequence[str], joiners: frozenset[str] = NAME_JOINERS) -> list[list[str]]:
+    """The runs of capitalised words (particles allowed inside) of a subject, in order."""
+    runs: list[list[str]] = []
+    current: list[str] = []
+    for word in [*words, ""]:
+        bare = word.strip(",.;:()")
+        if bare[:1].isupper():
+            current.append(bare)
+        elif current and bare.casefold() in joiners:
+            current.append(bare)
+        else:
+            while current and current[-1].casefold() in joiners:
+                current.pop()
+            if current:
+                runs.append(current)
+            current = []
+    return runs

@@ -1,0 +1,348 @@
+"""Resolving speakers: a subject's words -> who spoke (a person, an organisation, unnamed).
+
+"he"/"she" is the person the sentence before was about, else the last named speaker; a
+name is linked to the article's canonical people (a surname or a titled name to the full
+name); "the president" is the person the article called "President X"; "the company" /
+"the exchange" the organisation it introduced; an organisation goes by the fullest name
+the article gives ("Deutsche Bank AG"); "the statement" speaks for whoever issued it, else
+for no one; "a spokesman for the UN force" stays unnamed, in the article's words.
+
+Parts: ``speaker_for(subject, state)``, ``resolve_event`` (a speech verb's speaker,
+participles included) and ``remember`` (what "he" and "it" refer to next).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from indexer.names import (
+    LEGAL_FORM_SPELLINGS,
+    ORG_SUFFIX,
+    PARTICLES,
+    clean_person,
+    link_name,
+    name_runs,
+    person_tokens,
+)
+from indexer.quotes.marks import SENTENCE_END
+from indexer.quotes.model import Event, Speaker, State
+from indexer.quotes.words import (
+    DOCUMENTS,
+    INDEFINITE,
+    LEADING_NOT_NAME,
+    MEDIA,
+    ORG_NOUNS,
+    PERSON_HEADS,
+    PREPOSITIONS,
+    PRONOUNS_NONE,
+    PRONOUNS_ORG,
+    PRONOUNS_PERSON,
+    ROLES,
+    UNNAMED_HEADS,
+)
+from indexer.schema import fold
+
+_SHARE = re.compile(r"\b(?:quarter|third|half|thirds|percent|per cent|pct)\b|%", re.I)
+_DOCUMENT_BY = re.compile(
+    r"(?:the|a|an)\s+(?:\w+\s+)?(?:statement|report|ruling|letter|lawsuit|study|survey|"
+    r"document|decision|judgment|judgement|release)\s+(?:by|from|of)\s+(.+)",
+    re.I,
+)
+_COMPANY_SUFFIXES = tuple(" " + form for form in LEGAL_FORM_SPELLINGS)
+_FIRST_NAME_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]+)\s+$")
+_AGE = re.compile(r"\d{1,3}-year-old")
+# The rest of an organisation's name after its first words: "Deutsche" + " Bank AG". Not
+# after "of": "Bob Hart of Hart Securities" is a person and his employer.
+_ORG_TAIL = re.compile(rf"(?!\s+of\b)(?:\s+(?:[A-Z][\w.&'’-]*|and|of|&)){{0,4}}\s+{ORG_SUFFIX}\b")
+_NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
+
+
+def remember(state: State, speaker: Speaker) -> None:
+    """Keep ``speaker`` as whom "he"/"she" (a person) or "it" (an organisation) means next."""
+    if speaker.kind == "person" or _singular_person(speaker):
+        state.last_person = speaker
+    elif speaker.kind == "org":
+        state.last_org = speaker
+
+
+def _singular_person(speaker: Speaker) -> bool:
+    """An unnamed speaker "he" can refer to: "a spokesman for the ministry"."""
+    if speaker.kind != "unnamed":
+        return False
+    words = speaker.name.split()
+    head = next(
+        (
+            w
+            for i, w in enumerate(words)
+            if i + 1 == len(words) or words[i + 1] in ("for", "at", "of", "from", "with")
+        ),
+        words[-1],
+    )
+    return words[0].casefold() in {"a", "an", "one", "the"} and head.casefold() in PERSON_HEADS
+
+
+def _previous_subject(state: State) -> Speaker | None:
+    """The person opening the sentence before the pronoun's: "Swank paid tribute to
+    Eastwood. “…,” she said." (a sentence that opens with a quotation opens with no one)."""
+    text = state.text[: state.upto]
+    ends = [0, *(m.end() for m in SENTENCE_END.finditer(text))]
+    if len(ends) < 2:
+        return None
+    sentence = text[ends[-2] : ends[-1]].split()
+    run = list(itertools.takewhile(lambda w: w[:1].isupper(), sentence[:5]))
+    tokens = person_tokens([w.strip(",.;:") for w in run]) if run else None
+    if not tokens:
+        return None
+    linked = _link(tokens, state)
+    return Speaker(linked, "person") if linked else None
+
+
+def _last_mentioned(state: State) -> Speaker | None:
+    """For "he" before anyone spoke: the first person named in the latest sentence that
+    names one (the sentence's subject, as a rule: "Reagan defended Shultz. He said: …"),
+    passing over sentences whose subject is itself "he" or "she"."""
+    text = state.text[: state.upto]
+    sentences = [0, *(m.end() for m in SENTENCE_END.finditer(text))]
+    for begin in reversed(sentences):
+        chunk = text[begin:]
+        if chunk.split(maxsplit=1)[:1] in (["He"], ["She"]):
+            text = text[:begin]
+            continue  # "He defended Shultz": the subject is further back
+        found = [(m.start(), name) for name in state.people for m in _mention(name).finditer(chunk)]
+        if found:
+            return Speaker(" ".join(min(found)[1]), "person")
+        text = text[:begin]
+    return None
+
+
+def _mention(name: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(name[-1])}\b")
+
+
+def resolve_event(event: Event, events: Sequence[Event], state: State) -> Speaker | None:
+    """The speaker of one speech verb: its subject's, or a participle's finite verb's."""
+    subject = event.subject
+    if event.participle:
+        # "…, adding: “…”": the subject of the last finite verb before it.
+        finite = [e for e in events if e.end <= event.start and not e.participle]
+        return finite[-1].speaker if finite else None
+    if not subject:
+        return None
+    return speaker_for(subject, state)
+
+
+def speaker_for(subject: str, state: State) -> Speaker | None:
+    """The speaker a subject names, marked with how it was found (``via``)."""
+    found = _speaker_of(subject, state)
+    if found is None or found.via:
+        return found
+    return replace(found, via=found.kind)
+
+
+def _speaker_of(subject: str, state: State) -> Speaker | None:
+    words = subject.strip(" ,.;:").split()
+    if not words:
+        return None
+    first = words[0].casefold()
+    if len(words) == 1 and first in PRONOUNS_PERSON:
+        found = _previous_subject(state) or state.last_person or _last_mentioned(state)
+        return replace(found, via="pronoun") if found else None
+    if len(words) == 1 and first in PRONOUNS_ORG:
+        return replace(state.last_org, via="pronoun") if state.last_org else None
+    if first in PRONOUNS_NONE or first in PRONOUNS_PERSON | PRONOUNS_ORG:
+        return None
+    named_last = words[-1][:1].isupper()
+    agent = _DOCUMENT_BY.match(" ".join(words))
+    if agent:  # "the ruling by the U.S. Court of Appeals" -> the court
+        return speaker_for(agent.group(1), state)
+    if first in ("the", "a", "an", "its", "his", "her", "their") and len(words) <= 4:
+        if words[-1].casefold().strip("-") in DOCUMENTS:
+            # "the statement said": a document speaks for whoever issued it.
+            issuer = _issuer(words[-1].casefold(), state)
+            return replace(issuer, via="document") if issuer else None
+    if _SHARE.search(" ".join(words)):
+        return None  # "around one quarter said": a survey's answers, not a speaker
+    if len(words) == 2 and first == "the" and _AGE.fullmatch(words[1]):
+        found = state.last_person or _last_mentioned(state)  # "the 28-year-old said"
+        return replace(found, via="pronoun") if found else None
+    if first == "the" and not (len(words) > 2 and not words[1][:1].isupper() and named_last):
+        head = words[1] if len(words) > 1 else ""
+        if (referent := _by_role(words, state)) is not None:
+            return replace(referent, via="role")
+        if head[:1].isupper() and named_last:
+            return Speaker(_lower_first(words), "org")  # "the Kremlin", not "the IMF team"
+        return Speaker(_lower_first(words), "unnamed")  # "the company", "the spokesman"
+    if (
+        len(words) > 1
+        and words[-1].isalpha()
+        and words[-1].islower()
+        and first != "the"
+        and not PREPOSITIONS & {w.casefold() for w in words}
+    ):
+        return Speaker(_lower_first(words), "unnamed")  # "Finance Ministry sources"
+    if first in INDEFINITE or (first[:1].islower() and not name_runs(words)):
+        return Speaker(_lower_first(words), "unnamed")
+    if first in UNNAMED_HEADS and words[0][:1].isupper():
+        return Speaker(_lower_first(words), "unnamed")  # "Analysts said"
+    runs = name_runs(words, joiners=PARTICLES)
+    if not runs:
+        return None
+    found = [(run, person_tokens(run)) for run in runs]
+    for _, tokens in reversed(found):
+        if tokens and (linked := _link(tokens, state)):
+            return Speaker(linked, "person", "linked")
+    # Not one of the article's people: a name the model missed ("Arsenal manager Arsene
+    # Wenger", "Mr Smith"), else an organisation ("Chrysler", "Reuters").
+    # The head of a subject comes last: "U.S. West vice president Jim Anderson".
+    for run, tokens in reversed(found):
+        if tokens and len(tokens) == 1 and len(run) > 1 and (full := _full_name(tokens[0], state)):
+            return Speaker(full, "person")  # "Mr Llwyd" -> "Elfyn Llwyd"
+        if tokens and (len(tokens) >= 2 or len(tokens) < len(run)):
+            name = " ".join(tokens)
+            if _full_org(name, state) != name:
+                return Speaker(_full_org(name, state), "org")  # "Carolina Power"
+            return Speaker(name, "person")
+    for _, tokens in found:
+        if tokens and len(tokens) == 1 and (full := _full_name(tokens[0], state)):
+            return Speaker(full, "person")  # "said Dent" -> "Taylor Dent" named earlier
+    if first == "the":  # "the remaining members of Korn"
+        return Speaker(_lower_first(words), "unnamed")
+    runs = name_runs(words)  # "Bank of England"
+    lead = runs[0] if words[0][:1].isupper() else runs[-1]
+    name = " ".join(w for w in lead if not w.endswith("-based")) or lead[-1]
+    return Speaker(_full_org(name, state), "org")
+
+
+def _issuer(noun: str, state: State) -> Speaker | None:
+    """Who issued "the statement" (the newspaper "the paper" is): named earlier, or None."""
+    text = state.text[: state.upto]
+    if noun in MEDIA:
+        named = re.compile(
+            rf"\b(?:{'|'.join(MEDIA)})\s+(?P<a>{_NAME})|(?P<b>{_NAME})\s+(?i:{noun})\b",
+        )
+        for match in named.finditer(text):
+            name = match.group("a") or match.group("b")
+            if name and name.split()[0].casefold() not in LEADING_NOT_NAME | {"the", "a"}:
+                return Speaker(name, "org")
+        return None
+    said_in = re.compile(
+        rf"(?P<x>(?:[A-Z][\w.&'’-]*\s+){{0,4}}[A-Z][\w.&'’-]*)>?\s+(?:said|says)\s+in\s+an?\s+"
+        rf"(?:\w+\s+){{0,2}}{noun}|\ban?\s+(?:\w+\s+){{0,2}}{noun}\s+(?:from|by|issued by)\s+"
+        rf"(?P<y>(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){{0,4}})"
+    )
+    found = list(said_in.finditer(text))
+    if not found:
+        return None
+    subject = found[-1].group("x") or found[-1].group("y")
+    speaker = _speaker_of(subject.lstrip("<"), state)
+    return speaker if speaker is not None and speaker.kind != "unnamed" else None
+
+
+def _full_org(name: str, state: State) -> str:
+    """A company's name as the article introduces it: "Deutsche" -> "Deutsche Bank AG"."""
+    if name.endswith(_COMPANY_SUFFIXES):
+        return name
+    for at in _occurrences(state.text, name):
+        tail = _ORG_TAIL.match(state.text, at + len(name))
+        if tail:
+            return " ".join((name + tail.group(0)).split())
+    return name
+
+
+def _occurrences(text: str, word: str):
+    """Where ``word`` stands in ``text`` as a whole word (str.find: no regex to compile)."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not text[at - 1].isalnum()) and (
+            end == len(text) or not text[end].isalnum()
+        ):
+            yield at
+        at = text.find(word, at + 1)
+
+
+def _link(tokens: tuple[str, ...], state: State) -> str | None:
+    """The article's canonical name for these name tokens, or None."""
+    for k in range(len(tokens)):  # "Californian Thomas Slattery" -> "Thomas Slattery"
+        linked = link_name(tokens[k:], state.people)
+        canonical = state.folded.get(fold(" ".join(linked)))
+        if canonical is not None:
+            linked = canonical  # the article's spelling of the name, not the mention's
+            if (
+                len(linked) > 2
+                and linked[0].isupper()
+                and linked[0].isalpha()
+                and len(linked[0]) > 1
+            ):
+                linked = linked[1:]  # the model's "MSP Karen Whitefield"
+            return " ".join(linked)
+    return None
+
+
+def _full_name(surname: str, state: State) -> str | None:
+    """The body's "First Surname" for a surname the model did not tag, if it has one."""
+    for at in _occurrences(state.text[: state.upto], surname):
+        first = _FIRST_NAME_BEFORE.search(state.text, max(0, at - 40), at)
+        tokens = clean_person(f"{first.group(1)} {surname}") if first else None
+        if tokens and len(tokens) == 2:
+            return " ".join(tokens)
+    return None
+
+
+def _by_role(words: Sequence[str], state: State) -> Speaker | None:
+    """ "the president" -> the person the article earlier called "President Saakashvili"."""
+    role = words[-1].casefold()
+    if len(words) == 2 and role in ORG_NOUNS:
+        return _by_org_noun(role, state)
+    if (
+        len(words) > 3
+        or role not in ROLES | PERSON_HEADS
+        or not all(w.islower() for w in words[1:])
+    ):
+        return None
+    pattern = re.compile(
+        rf"\b(?i:{re.escape(role)})\s+(?P<a>{_NAME})|(?P<b>{_NAME}),\s+(?:\w+\s+){{0,3}}"
+        rf"(?i:{re.escape(role)})\b"
+    )
+    matches = list(pattern.finditer(state.text, 0, state.upto))
+    for match in reversed(matches):
+        tokens = clean_person(match.group("a") or match.group("b"))
+        if tokens and (linked := _link(tokens, state)):
+            return Speaker(linked, "person")
+        if tokens and len(tokens) >= 2:
+            return Speaker(" ".join(tokens), "person")
+    # "a company spokesman said …" … "the spokesman told Reuters": the first description.
+    introduced = re.compile(
+        rf"\b(?:[Aa]n?|[Oo]ne)\s+(?:(?!(?:of|the|to|and|in|on)\b)[\w.'’-]+\s+){{0,4}}?"
+        rf"{re.escape(role)}\b"
+        r"(?:\s+(?:for|at|of|from)\s+(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})?"
+    )
+    found = list(introduced.finditer(state.text, 0, state.upto))
+    if found:
+        return Speaker(_lower_first(found[-1].group(0).split()), "unnamed")
+    return None
+
+
+def _by_org_noun(noun: str, state: State) -> Speaker | None:
+    """ "the exchange" -> "the New York Stock Exchange"; "the company" -> "Walbro Corp"."""
+    named = re.compile(rf"\b(?:[A-Z][\w&'’-]*\s+){{1,5}}{noun.capitalize()}\b")
+    first = named.search(state.text, 0, state.upto)  # the one the article is about
+    if first:
+        return Speaker(" ".join(first.group(0).split()), "org")
+    if noun in ("company", "firm", "group"):
+        company = re.compile(rf"\b(?:[A-Z][\w.&'’-]*\s+(?:(?:and|of|&)\s+)?){{1,4}}{ORG_SUFFIX}\b")
+        first = company.search(state.text, 0, state.upto)
+        if first:
+            return Speaker(" ".join(first.group(0).split()), "org")
+    return None
+
+
+def _lower_first(words: Sequence[str]) -> str:
+    first = words[0]
+    lowered = INDEFINITE | UNNAMED_HEADS | {"the"}
+    if first.casefold() in lowered and (first[1:].islower() or len(first) == 1):
+        first = first.lower()
+    return " ".join([first, *words[1:]])

@@ -1,0 +1,174 @@
+"""Speech verbs outside the quotations, and their subjects.
+
+``speech_events`` finds each verb ("said", "told", "according to", "adding") in a masked
+paragraph and the words that are its subject: back to a clause boundary before it
+("government spokesman Ange Maxime Kazagui said"; an apposition is skipped: "Smith, the
+spokesman, said"), or after it for an inverted "said Smith" and for "according to X"; a
+participle takes the subject of the sentence's finite verb (``subject is None``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+from indexer.names import NAME_JOINERS, name_runs
+from indexer.quotes.marks import MASK, no_full_stop, sentence_end, sentence_start
+from indexer.quotes.model import Event, Piece
+from indexer.quotes.words import (
+    AFTER_STOP,
+    AUXILIARIES,
+    BOUNDARY_WORDS,
+    INDEFINITE,
+    LEADING_NOT_NAME,
+    NOT_INVERTIBLE,
+    PARTICIPLES,
+    PRONOUNS_NONE,
+    PRONOUNS_ORG,
+    PRONOUNS_PERSON,
+    QUOTE_VERBS,
+    UNNAMED_HEADS,
+)
+
+# A subject longer than this is a clause, not a speaker.
+MAX_SUBJECT_WORDS = 12
+_VERB = re.compile(
+    r"(?<!-)\b(?:(?P<according>according to)|(?:pointed out|went on)"
+    rf"|(?P<verb>{'|'.join(sorted(QUOTE_VERBS | PARTICIPLES, key=len, reverse=True))}))\b"
+)
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
+_CALLED_NOT_SPEECH = re.compile(r"\s+(?:for|on|off|up|in|out|back|upon)\b")
+_WITH_SUBJECT = re.compile(r"\bwith\s+((?:\S+\s+){0,5}?\S+)\s+$")
+
+
+def speech_events(masked: str, ends: Sequence[int], pieces: Sequence[Piece]) -> list[Event]:
+    """The speech verbs of a masked paragraph, each with its subject's words."""
+    events = []
+    closes = [p.close for p in pieces if p.close is not None]
+    for match in _VERB.finditer(masked):
+        verb = match.group("verb")
+        if match.group("according"):
+            subject = _subject_after(masked, match.end(), sentence_end(ends, match.start()))
+            events.append(Event(match.start(), match.end(), False, subject))
+            continue
+        if verb in ("called", "calls", "calling") and _CALLED_NOT_SPEECH.match(masked, match.end()):
+            continue  # "called for talks", "called off"
+        participle = bool(verb) and verb in PARTICIPLES
+        lo = max(
+            sentence_start(ends, match.start()),
+            max((c + 1 for c in closes if c < match.start()), default=0),
+        )
+        event = Event(match.start(), match.end(), participle)
+        with_subject = _WITH_SUBJECT.search(masked, lo, match.start()) if participle else None
+        if with_subject:  # "…, with a spokesperson saying: “…”"
+            event.participle, event.subject = False, with_subject.group(1)
+        elif not participle:
+            before = masked[lo : match.start()]
+            if before.strip(" ,\n\t") or verb in NOT_INVERTIBLE:
+                event.subject = _subject_before(before)
+            else:  # “…,” said Smith
+                event.subject = _subject_after(
+                    masked, match.end(), sentence_end(ends, match.start())
+                )
+        events.append(event)
+    return events
+
+
+def _subject_before(text: str) -> str | None:
+    """The subject at the end of ``text``, which runs from a clause start up to the verb."""
+    if MASK in text:
+        text = text[text.rfind(MASK) + 1 :]
+    words = text.split()
+    while words and words[-1].casefold().strip(",") in AUXILIARIES:
+        words.pop()
+    if words and words[-1].casefold() == "who":
+        words.pop()  # "… Sir Richard Eyre who called it “…”"
+    text = _PARENTHESES.sub("", " ".join(words))
+    segments = [seg.strip() for seg in re.split(r"\s*(?:[,;:—–]|\s-\s)\s*", text)]
+    candidate = segments[-1] if segments else ""
+    if not candidate or _is_role(candidate):
+        # An apposition or relative clause between the subject and the verb: "Smith, 45,
+        # said", "James Fry, vice-president of GM said", "Frank Naylor, chairman of the
+        # FCA, which regulates …, said", "the president of the federation, Hanns
+        # Schroeder-Hohenwarth, said": the nearest name before the verb.
+        for earlier in reversed(segments[-4:-1] if not candidate else segments[-2:-1]):
+            if _is_name_like(earlier):
+                candidate = earlier
+                break
+        else:
+            if not candidate:  # "one of the officials, who asked not to be named, said"
+                candidate = next(
+                    (
+                        seg
+                        for seg in reversed(segments[-4:-1])
+                        if seg and seg.split()[0].casefold() in INDEFINITE | {"the"}
+                    ),
+                    "",
+                )
+    candidate = _after_boundary(candidate)
+    if not candidate or len(candidate.split()) > MAX_SUBJECT_WORDS:
+        return None
+    return candidate
+
+
+def _after_boundary(text: str) -> str:
+    words = text.split()
+    for i in range(len(words) - 1, -1, -1):
+        if words[i].casefold() in BOUNDARY_WORDS:
+            if words[i] in ("and", "&") and 0 < i < len(words) - 1:
+                if words[i - 1][:1].isupper() and words[i + 1][:1].isupper():
+                    continue  # "Department for Work and Pensions"
+            return " ".join(words[i + 1 :])
+    return " ".join(words)
+
+
+def _subject_after(masked: str, start: int, stop: int) -> str | None:
+    """The speaker after an inverted verb or "according to", up to a clause boundary."""
+    words: list[str] = []
+    for raw in masked[start:stop].split():
+        if MASK in raw or raw[:1] in '“"‘':
+            break
+        word = raw.rstrip(',;:.!?)”"’')
+        if word.casefold() in AFTER_STOP and words:
+            following = masked[start:stop].split(raw, 1)[-1].split()
+            if not (word == "and" and following and following[0][:1].islower()):
+                break  # but "said BIFA founder and director Elliot Grove" goes on
+        if word in ("of", "about") and words and words[-1][:1].isupper():
+            following = masked[start:stop].split(word, 1)[-1].split()
+            if following and following[0][:1].islower():
+                break  # "said Baker of the offer"
+        if word:
+            words.append(word)
+        if raw != word and not (raw.endswith(".") and no_full_stop(word.casefold())):
+            if raw.endswith(",") and word[:1].islower():
+                # "said BA director of commercial planning, Robert Boyle": the name after.
+                after = masked[start:stop].split(raw, 1)[-1].split()
+                name = list(itertools.takewhile(lambda w: w[:1].isupper(), after[:4]))
+                if name and len(name) >= 2:
+                    return " ".join(w.rstrip(",.;:") for w in name)
+            break
+        if len(words) > MAX_SUBJECT_WORDS:
+            return None
+    if not words:
+        return None
+    first = words[0]
+    if first[:1].isupper() or first.casefold() in INDEFINITE | {"the"} or name_runs(words):
+        return " ".join(words)  # "Smith", "a spokesman", "analyst Victor Krueger"
+    return None
+
+
+def _is_role(text: str) -> bool:
+    word = text.split()[0]
+    first = word.casefold()
+    if first in {"the", "a", "an", "its", "his", "her"} or text.replace(" ", "").isdigit():
+        return True
+    pronoun = first in PRONOUNS_PERSON | PRONOUNS_ORG | PRONOUNS_NONE
+    return word[:1].islower() and not pronoun and first not in UNNAMED_HEADS
+
+
+def _is_name_like(text: str) -> bool:
+    words = text.split()
+    if not 0 < len(words) <= 5 or words[0].casefold() in LEADING_NOT_NAME:
+        return False
+    return all(w[:1].isupper() or w.casefold() in NAME_JOINERS for w in words)
