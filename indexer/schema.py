@@ -218,4 +218,6 @@ def fold(text: str) -> str:
     Returns:
         The folded tokens, space-separated; ``""`` when ``text`` holds no word.
     """
-    return " ".join(token.text for token in _FOLD_ANALYZER(text))
+    # A hyphenated compound folds to its parts ("Kilroy-Silk" = "Kilroy Silk"): the index
+    # holds the parts and the joined word at one position, a key wants one spelling.
+    return " ".join(token.text for token in _FOLD_ANALYZER(_HYPHENS.sub(" ", text)))
