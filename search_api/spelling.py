@@ -17,9 +17,7 @@ is in ``SUGGEST_RATIO`` times more documents (a typo that made it into a few art
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
+from indexer.schema import name_analyzer
 from search_api.query import STOP_WORDS, ParsedQuery, QueryBuilder
 
 # Words longer than this get no spelling suggestion (edit-distance search cost grows with
@@ -35,6 +33,7 @@ RARE_WORD_MIN_DOCS = 5
 # SpellIndex keeps the words in at least this many documents: every candidate a known word
 # can get (SUGGEST_RATIO times its own count, at least 1).
 FREQUENT_WORD_DOCS = SUGGEST_RATIO
+_NAMES = name_analyzer()
 
 
 def spelling_sources(schema) -> list[str]:
@@ -124,13 +123,13 @@ def suggest_query(
                 replacement = _correction(reader, spell, sources, word, own, known)
                 if replacement is None:
                     continue
-                m = re.compile(re.escape(word), re.IGNORECASE).search(_fold(changed))
-                if m is None:
+                span = _word_span(changed, word)
+                if span is None:
                     continue
-                original = changed[m.start() : m.end()]
-                if original[:1].isupper():
+                start, end = span
+                if changed[start : start + 1].isupper():
                     replacement = replacement[:1].upper() + replacement[1:]
-                changed = changed[: m.start()] + replacement + changed[m.end() :]
+                changed = changed[:start] + replacement + changed[end:]
                 any_change = True
     return changed if any_change else None
 
@@ -165,10 +164,12 @@ def _correction(reader, spell: SpellIndex, sources, word: str, own: int, known: 
     return best[1] if best else None
 
 
-def _fold(text: str) -> str:
-    """Lower-case and strip accents, keeping every character's position."""
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFD", ch)[0]
-        out.append(base.lower() if len(base.lower()) == 1 else ch)
-    return "".join(out)
+def _word_span(text: str, word: str) -> tuple[int, int] | None:
+    """Where in ``text`` the names analyzer finds ``word`` (its characters as typed), or None.
+
+    The analyzer itself says which characters make the word, so "Sørem" and "Łodx" are
+    found as "sorem" and "lodx" (accents folded by the index's own table)."""
+    for token in _NAMES(text, chars=True, mode="query"):
+        if token.text == word:
+            return token.startchar, token.endchar
+    return None

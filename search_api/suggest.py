@@ -15,11 +15,11 @@ b" gives "gordon brown", never "gordon because"). No completion ends in a stop w
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from whoosh import query as wq
 
+from indexer.schema import fold
 from search_api.phrase import Phrase
 from search_api.query import STOP_WORDS
 from search_api.responses import Suggestion
@@ -37,12 +37,6 @@ MAX_PREFIX_WORDS = 500
 MAX_PHRASE_DOCUMENTS = 100
 # Characters read after the earlier words for the word that follows them.
 MAX_WORD_CHARS = 80
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: how prefixes are compared."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 class NameIndex:
