@@ -77,6 +77,7 @@ FACET_SIZE = 10
 # When requiring every word finds nothing, or fewer than this many for a query of three or
 # more words, the any-word fallback answers instead.
 FALLBACK_BELOW = 3
+FALLBACK_MIN_WORDS = 3
 # When a query finds fewer than this many, offer a did-you-mean.
 SUGGEST_BELOW = 3
 # BM25F parameters (tuned by bench/eval_ranking.py; see bench/RESULTS.md).
@@ -256,11 +257,13 @@ class Engine:
                 if filters is None:
                     raise QueryError("The query has no words to search for.")
                 query, mode = wq.Every(), "filter"
-        pairs = plan.pairs if mode != "filter" else ()
+        pairs = (plan.pairs, plan.proximity_boost) if mode != "filter" else ((), 0.0)
         run = self._run(searcher, query, req, sort, filters, pairs)
-        few = run.total == 0 or (run.total < FALLBACK_BELOW and plan.content_words >= 3)
+        few = run.total == 0 or (
+            run.total < FALLBACK_BELOW and plan.content_words >= FALLBACK_MIN_WORDS
+        )
         if few and mode == "all":
-            fallback = plan.any_words()
+            fallback = plan.any_words(query_module.FALLBACK_MIN_SHARE)
             if fallback is not None:
                 more = self._run(searcher, fallback, req, sort, filters, pairs)
                 if more.total > run.total:
@@ -290,7 +293,10 @@ class Engine:
             timed_out=run.timed_out,
         )
 
-    def _run(self, searcher, query, req: SearchRequest, sort: str, filters, pairs=()) -> _Run:
+    def _run(
+        self, searcher, query, req: SearchRequest, sort: str, filters, proximity=((), 0.0)
+    ) -> _Run:
+        pairs, boost = proximity
         sortedby = None
         if sort != "relevance":
             sortedby = [*date_order(sort), sorting.ScoreFacet()]
@@ -308,7 +314,7 @@ class Engine:
             # the top of every deeper answer too. Bonuses only raise scores, so the
             # re-ranked head stays above the rest.
             head = query_module.PROXIMITY_CANDIDATES
-            run.top = proximity_rerank(searcher, run.top[:head], pairs) + run.top[head:]
+            run.top = proximity_rerank(searcher, run.top[:head], pairs, boost) + run.top[head:]
         return run
 
     def _per_generation(self, opened: _Opened, kind: str, build):
@@ -385,7 +391,7 @@ class Engine:
                 sort = "newest"
         run = self._run_quotes(searcher, query, speaker, req, sort)
         if run.total == 0 and not parsed.is_empty:
-            fallback = plan.any_words()
+            fallback = plan.any_words(query_module.FALLBACK_MIN_SHARE)
             if fallback is not None:
                 run, query = self._run_quotes(searcher, fallback, speaker, req, sort), fallback
         results = []

@@ -18,7 +18,10 @@ PROXIMITY_FIELDS = ("body", "title")
 
 
 def proximity_rerank(
-    searcher, top: list[tuple[int, float | None]], pairs: list[tuple[str, str]]
+    searcher,
+    top: list[tuple[int, float | None]],
+    pairs: list[tuple[str, str]],
+    boost: float | None = None,
 ) -> list[tuple[int, float | None]]:
     """Re-rank the best hits: adjacent query words close together score more.
 
@@ -44,7 +47,8 @@ def proximity_rerank(
                     found[d] = m.value_as("positions")
             positions[(fname, term)] = found
     idf = {key: searcher.idf(*key) for key in positions}
-    boost, window = query_module.PROXIMITY_BOOST, query_module.PROXIMITY_WINDOW
+    boost = query_module.PROXIMITY_BOOST if boost is None else boost
+    window = query_module.PROXIMITY_WINDOW
     out = []
     for d, score in top:
         bonus = 0.0

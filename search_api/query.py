@@ -26,11 +26,21 @@ from dataclasses import dataclass
 from whoosh import query as wq
 
 from indexer.schema import name_analyzer
+from search_api.bm25 import CombinedTerm
 from search_api.minmatch import MinMatchOr
 from search_api.phrase import Phrase
 
-MAX_QUERY_CHARS = 1000
+# A reader may paste a paragraph as a question: long text is fine, its cost is bounded by
+# the plan (MAX_QUERY_TERMS), not by refusing it.
+MAX_QUERY_CHARS = 4000
+# Phrases, prefixes (word*), field prefixes, exclusions and OR'ed items: the syntax that
+# costs work of its own. Plain words are bounded by the characters.
 MAX_ITEMS = 50
+# A query of more distinct plain words than this is ranked by its rarest ones (the words
+# that tell documents apart; the commonest add little but cost a postings walk each).
+MAX_QUERY_TERMS = 32
+# Whether a word the query repeats counts again (its weight in the query grows with it).
+REPEATED_WORDS_COUNT = True
 MAX_PREFIX_EXPANSION = 50
 MIN_PREFIX_CHARS = 2
 
@@ -48,20 +58,39 @@ SEARCH_FIELDS = ("title", "body", "people", "places")
 # Query-time weights of each field's BM25 score (tuned by bench/eval_ranking.py).
 TITLE_WEIGHT = 2.0
 BODY_WEIGHT = 1.0
-PEOPLE_WEIGHT = 1.0
-PLACES_WEIGHT = 1.0
+PEOPLE_WEIGHT = 0.1
+PLACES_WEIGHT = 0.1
 # A long query (this many content words or more) is ranked any-word from the start.
 LONG_QUERY_WORDS = 4
 # Any-word matching: share of the content words a document must match, and how strongly
 # the share of matched words scales the score (score * share ** COORD_POWER).
-ANY_MIN_SHARE = 0.5
-COORD_POWER = 1.0
+ANY_MIN_SHARE = 0.0
+# A query of this many content words or more is a question: its matches are scored without
+# the coordination factor and with a smaller proximity bonus (chosen on the judged and
+# known-item sets together, see bench/RESULTS.md: a headline typed in wants its words side
+# by side and all of them; a question's relevant answers rarely hold every word).
+QUESTION_WORDS = 8
+QUESTION_COORD_POWER = 0.0
+QUESTION_PROXIMITY_BOOST = 0.1
+# The fallback of a short query that found (almost) nothing with every word: at least this
+# share of its words (so "central african republic" does not fall back to "central").
+FALLBACK_MIN_SHARE = 0.5
+COORD_POWER = 0.5
+# Whether stop words add score in any-word matching (in a question they are noise).
+ANY_STOP_WORDS = False
 # Proximity: adjacent query words found within PROXIMITY_WINDOW words of each other, in
 # order, add PROXIMITY_BOOST * (idf(a) + idf(b)) to a top hit's score (a re-rank of the
 # best PROXIMITY_CANDIDATES, so it costs little).
 PROXIMITY_BOOST = 0.5
 PROXIMITY_WINDOW = 5
 PROXIMITY_CANDIDATES = 50
+
+
+# Title and body are scored as one BM25 field (a word's weighted frequencies summed before
+# saturation: search_api.bm25); people and places add their own BM25 score times their
+# (small) weight, a bonus for a name the article is about.
+COMBINED_FIELDS = True
+COMBINED = ("title", "body")
 
 
 def field_weight(field: str) -> float:
@@ -194,7 +223,8 @@ def parse_query(text: str) -> ParsedQuery:
         if tok == "NOT":
             negate_next = True
             continue
-        items += 1
+        syntax = tok.phrase or tok.prefix or tok.field or tok.negated or negate_next or join_next
+        items += bool(syntax)
         if negate_next or tok.negated:
             excluded.append(Item(tok.text, tok.phrase, tok.prefix, tok.field, True))
             negate_next = join_next = False
@@ -206,7 +236,8 @@ def parse_query(text: str) -> ParsedQuery:
         join_next = False
     if items > MAX_ITEMS:
         raise QueryError(
-            f"The query has {items} words or phrases; at most {MAX_ITEMS} are allowed."
+            f"The query has {items} phrases, prefixes, field prefixes, exclusions or OR'ed "
+            f"words; at most {MAX_ITEMS} are allowed."
         )
     return ParsedQuery(tuple(tuple(g) for g in groups), tuple(excluded))
 
@@ -276,10 +307,31 @@ class QueryBuilder:
         if field and field not in self.schema.names():
             raise QueryError(f"'{item.field}:' cannot be searched here.")
         fields = (field,) if field else self.fields
+        combined = None
+        if not field and COMBINED_FIELDS and not item.prefix:
+            combined = self._combined_query(item)
+            if combined is not None:
+                fields = tuple(f for f in fields if f not in COMBINED)
         parts = [q for f in fields if (q := self._field_query(f, item)) is not None]
+        if combined is not None:
+            parts.insert(0, combined)
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+    def _combined_query(self, item: Item) -> wq.Query | None:
+        """A single word over title and body as one BM25 field (``search_api.bm25``)."""
+        fields = tuple(f for f in COMBINED if f in self.fields and f in self.schema)
+        if len(fields) < 2:
+            return None
+        toks = {f: self.tokens(f, item.text) for f in fields}
+        first = toks[fields[0]]
+        if len(first) != 1 or any(t != first for t in toks.values()) or item.phrase:
+            return None
+        if _HYPHENATED.search(item.text):
+            return None  # the joined word or the phrase of its parts: per field
+        weights = tuple(field_weight(f) for f in fields)
+        return CombinedTerm(fields, first[0], weights)
 
     def _is_stop(self, item: Item) -> bool:
         return (
@@ -300,10 +352,14 @@ class QueryBuilder:
         if not content:  # a query of stop words only: then they are the words to find
             content, stops = stops, []
         required, singles = [], []
-        for group in content:
+        for group, times in self._rarest(content):
             qs = [q for i in group if (q := self.item_query(i)) is not None]
             if qs:
-                required.append(qs[0] if len(qs) == 1 else wq.Or(qs))
+                q = qs[0] if len(qs) == 1 else wq.Or(qs)
+                if times > 1:
+                    q = q.copy()
+                    q.boost *= times
+                required.append(q)
                 if len(group) == 1 and not group[0].phrase and not group[0].prefix:
                     singles.append(group[0])
         optional = [q for g in stops for i in g if (q := self.item_query(i)) is not None]
@@ -316,6 +372,33 @@ class QueryBuilder:
             excluded=excluded,
             pairs=tuple(self._pairs(singles)),
         )
+
+    def _rarest(self, groups: list[tuple[Item, ...]]) -> list[tuple[tuple[Item, ...], int]]:
+        """The groups to rank by, each with how often the query says it: a plain word said
+        again weighs again (a question repeats what it is about) but is searched once; at
+        most ``MAX_QUERY_TERMS`` distinct plain words (the rarest in the body) are kept, in
+        the order the user wrote them."""
+        out: list[list] = []
+        plain: dict[tuple[str, ...], int] = {}  # analysed word -> its place in out
+        for g in groups:
+            item = g[0]
+            if len(g) == 1 and not (item.phrase or item.prefix or item.field):
+                key = tuple(self.tokens("body", item.text))
+                if key in plain:
+                    out[plain[key]][1] += 1
+                    continue
+                plain[key] = len(out)
+            out.append([g, 1])
+        if len(plain) > MAX_QUERY_TERMS:
+            reader = self.searcher.reader()
+
+            def df(key: tuple[str, ...]) -> int:
+                return min((reader.doc_frequency("body", t) for t in key), default=0)
+
+            ranked = sorted(plain, key=lambda k: (df(k) == 0, df(k), plain[k]))
+            dropped = {plain[k] for k in ranked[MAX_QUERY_TERMS:]}
+            out = [pair for i, pair in enumerate(out) if i not in dropped]
+        return [(g, n if REPEATED_WORDS_COUNT else 1) for g, n in out]
 
     def _pairs(self, singles: list[Item]) -> list[tuple[str, str]]:
         """Body terms of adjacent query words, for the proximity re-rank of the top hits."""
@@ -351,6 +434,17 @@ class QueryPlan:
         return len(self.required)
 
     @property
+    def is_question(self) -> bool:
+        """A long question (``QUESTION_WORDS`` content words or more): ranked by what it is
+        about, not by how many of its words a document repeats."""
+        return self.content_words >= QUESTION_WORDS
+
+    @property
+    def proximity_boost(self) -> float:
+        """How much adjacent query words found close together add (``search_api.proximity``)."""
+        return QUESTION_PROXIMITY_BOOST if self.is_question else PROXIMITY_BOOST
+
+    @property
     def has_or(self) -> bool:
         """Whether the user wrote an OR (then "all groups" is what they asked for)."""
         return any(len(g) > 1 for g in self.parsed.groups)
@@ -372,17 +466,20 @@ class QueryPlan:
             main = wq.AndMaybe(main, wq.Or(list(self.optional)))
         return self._exclude(main)
 
-    def any_words(self) -> wq.Query | None:
-        """At least ``ANY_MIN_SHARE`` of the content words must match; more is better.
+    def any_words(self, min_share: float | None = None) -> wq.Query | None:
+        """At least ``min_share`` of the content words must match (``ANY_MIN_SHARE`` for a
+        long question); more is better.
 
         None when the query has fewer than two content groups (then "all" is the answer).
         """
         n = len(self.required)
         if n < 2:
             return None
-        minmatch = max(1, min(n - 1, math.ceil(n * ANY_MIN_SHARE)))
-        main: wq.Query = MinMatchOr(list(self.required), minmatch=minmatch, coord=COORD_POWER)
-        if self.optional:
+        share = ANY_MIN_SHARE if min_share is None else min_share
+        minmatch = max(1, min(n - 1, math.ceil(n * share)))
+        coord = QUESTION_COORD_POWER if self.is_question else COORD_POWER
+        main: wq.Query = MinMatchOr(list(self.required), minmatch=minmatch, coord=coord)
+        if self.optional and ANY_STOP_WORDS:
             main = wq.AndMaybe(main, wq.Or(list(self.optional)))
         return self._exclude(main)
 

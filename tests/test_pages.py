@@ -293,7 +293,7 @@ def test_no_results_message(client):
         ({"q": "putin", "from": "2020-13-45"}, "from"),
         ({"q": "putin", "from": "2021-01-01", "to": "2020-01-01"}, "&#39;from&#39; is after"),
         ({"q": "putin", "sort": "random"}, "Unknown sort"),
-        ({"q": "x" * 5000}, "at most 1000 are allowed"),
+        ({"q": "x" * 5000}, "at most 4000 are allowed"),
         ({"q": "putin", "page": "500"}, "paged up to 1000 deep"),
         ({"q": "?!"}, "no words to search for"),
     ],

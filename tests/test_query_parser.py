@@ -18,6 +18,7 @@ from whoosh import index as whoosh_index
 from indexer import store
 from indexer.build import build_index
 from indexer.settings import Settings
+from search_api import query as query_module
 from search_api.app import create_app
 from search_api.query import (
     MAX_ITEMS,
@@ -143,15 +144,25 @@ def test_more_than_max_items_raises(words):
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
     parsed = _parse(text)
-    if parsed is not None:  # cut to fit: then it must have at most MAX_ITEMS items
-        count = sum(len(g) for g in parsed.groups) + len(parsed.excluded)
-        assert count <= MAX_ITEMS
+    if parsed is not None:  # then it has at most MAX_ITEMS items of syntax
+        items = [i for g in parsed.groups for i in g] + list(parsed.excluded)
+        syntax = [i for i in items if i.phrase or i.prefix or i.field or i.negated]
+        ored = sum(len(g) - 1 for g in parsed.groups if len(g) > 1)
+        assert len(syntax) + ored <= MAX_ITEMS
 
 
 def test_exactly_max_items_is_fine_and_one_more_raises():
-    parse_query(" ".join(["ann"] * MAX_ITEMS))
-    with pytest.raises(QueryError, match="words or phrases"):
-        parse_query(" ".join(["ann"] * (MAX_ITEMS + 1)))
+    parse_query(" ".join(['"ann lee"'] * MAX_ITEMS))
+    with pytest.raises(QueryError, match="at most 50 are allowed"):
+        parse_query(" ".join(['"ann lee"'] * (MAX_ITEMS + 1)))
+    with pytest.raises(QueryError, match="at most 50 are allowed"):
+        parse_query(" ".join(["-x"] * 30 + ["br*"] * 30))
+
+
+def test_a_long_question_of_plain_words_is_not_refused():
+    # A reader may paste a paragraph: plain words are bounded by the characters only.
+    parsed = parse_query(" ".join(["word"] * 600))
+    assert len(parsed.groups) == 600
 
 
 @pytest.mark.parametrize(
@@ -236,3 +247,17 @@ def test_a_plan_is_built_once_and_needs_the_index_no_more(index_dir):
     assert plan.pairs == (("open", "zzz"),)
     assert plan.all_words() is not None and plan.any_words() is not None
     assert plan.excluded is not None and len(plan.optional) == 1
+
+
+def test_a_repeated_word_weighs_again_and_a_long_question_keeps_its_rarest_words(index_dir):
+    searcher = whoosh_index.open_dir(str(store.current_generation(index_dir))).searcher()
+    builder = QueryBuilder(searcher)
+    once = builder.plan(parse_query("bridge bangui"))
+    twice = builder.plan(parse_query("bridge bangui bridge"))
+    assert twice.content_words == once.content_words == 2  # searched once
+    assert [q.boost for q in twice.required] == [2.0, 1.0]  # but it weighs twice
+    words = " ".join(f"zz{n}" for n in range(40)) + " bridge"
+    long = builder.plan(parse_query(words))
+    assert long.content_words == query_module.MAX_QUERY_TERMS and long.is_question
+    assert not once.is_question
+    searcher.close()
