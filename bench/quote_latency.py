@@ -58,7 +58,7 @@ def sample_requests(index_dir: Path, n: int, seed: int = 5) -> dict[str, list[Qu
 
 def measure(index_dir: Path, requests: list[QuoteRequest]) -> tuple[list[float], int]:
     """Milliseconds per request (first request warms the searcher) and how many found any."""
-    engine = Engine(index_dir, cache_entries=1)
+    engine = Engine(index_dir)
     engine.quotes(QuoteRequest(q="said"))
     times, found = [], 0
     for req in requests:

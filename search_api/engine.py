@@ -32,7 +32,6 @@ from indexer import store
 from indexer.records import StoredArticle, article_from_stored, quote_from_stored
 from indexer.schema import SCHEMA_VERSION
 from search_api import query as query_module
-from search_api.cache import LRUCache
 from search_api.facets import DocnumCollector, FacetIndex
 from search_api.hits import page_rows
 from search_api.proximity import proximity_rerank
@@ -67,8 +66,6 @@ SORTS: tuple[str, ...] = get_args(Sort)
 QUOTE_FIELDS = ("body",)
 # In /quotes, ``people:`` (as in /search) means the speaker, as ``speaker:`` does.
 QUOTE_FIELD_ALIASES = {"people": "speaker"}
-# Responses kept per process (keyed by generation and request).
-RESULT_CACHE_ENTRIES = 2048
 MAX_PER_PAGE = 100
 # Deep paging is bounded: page * per_page may not pass this.
 MAX_RESULT_DEPTH = 1000
@@ -143,10 +140,9 @@ class _Opened:
 class Engine:
     """Reads the index in ``index_dir``; safe to share between threads."""
 
-    def __init__(self, index_dir: Path, cache_entries: int = RESULT_CACHE_ENTRIES):
+    def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
         self._local = threading.local()
-        self._results = LRUCache(cache_entries)
         self._facet_lock = threading.Lock()
         self._facet_cache: dict[tuple[Path, str], object] = {}
 
@@ -211,7 +207,7 @@ class Engine:
         return self._answer("search", req, lambda opened: self._search(opened, req))
 
     def _answer(self, kind: str, req, run):
-        """Check the paging depth, then answer ``req`` from the result cache or by ``run``.
+        """Check the paging depth, then answer ``req`` by ``run``.
 
         The sort is checked where the request is read (resources/search.py ``read_paging``).
         """
@@ -220,18 +216,9 @@ class Engine:
                 f"Results can be paged up to {MAX_RESULT_DEPTH} deep (page * per_page); "
                 "narrow the search instead."
             )
-        opened = self._open()
-        # Same request, same generation: same answer (a finished build changes the key). The
-        # request itself is the key (a frozen dataclass: its fields by name), its query's
-        # spacing normalised.
-        key = (kind, opened.generation, replace(req, q=" ".join(req.q.split())))
-        cached = self._results.get(key)
-        if cached is not None:
-            return replace(cached, query=req.q)
-        response = run(opened)
-        if not response.timed_out:
-            self._results.put(key, response)
-        return response
+        # No cache here: the one cache layer is the HTTP middleware (search_api.caching),
+        # keyed by generation and request, which also skips routing and serialising.
+        return run(self._open())
 
     def _search(self, opened: _Opened, req: SearchRequest, spell: bool = True) -> SearchResponse:
         searcher = opened.searcher
