@@ -62,15 +62,18 @@ PEOPLE_WEIGHT = 0.1
 PLACES_WEIGHT = 0.1
 # A long query (this many content words or more) is ranked any-word from the start.
 LONG_QUERY_WORDS = 4
-# Any-word matching: share of the content words a document must match, and how strongly
-# the share of matched words scales the score (score * share ** COORD_POWER).
-ANY_MIN_SHARE = 0.0
-# A query of this many content words or more is a question: its matches are scored without
-# the coordination factor and with a smaller proximity bonus (chosen on the judged and
-# known-item sets together, see bench/RESULTS.md: a headline typed in wants its words side
-# by side and all of them; a question's relevant answers rarely hold every word).
+# Any-word matching (4-7 content words): share of the content words a document must match
+# (a third: 2 of 4 or 5, 3 of 6 or 7), and how strongly the share of matched words scales
+# the score (score * share ** COORD_POWER).
+ANY_MIN_SHARE = 0.34
+# A query of this many content words or more is a question: any one of its words matches,
+# and its matches are scored without the coordination factor and with a smaller proximity
+# bonus (chosen on the judged and known-item sets together, see bench/RESULTS.md: a
+# headline typed in wants its words side by side and all of them; a question's relevant
+# answers rarely hold every word).
 QUESTION_WORDS = 8
 QUESTION_COORD_POWER = 0.0
+QUESTION_MIN_SHARE = 0.0
 QUESTION_PROXIMITY_BOOST = 0.1
 # The fallback of a short query that found (almost) nothing with every word: at least this
 # share of its words (so "central african republic" does not fall back to "central").
@@ -475,7 +478,9 @@ class QueryPlan:
         n = len(self.required)
         if n < 2:
             return None
-        share = ANY_MIN_SHARE if min_share is None else min_share
+        if min_share is None:
+            min_share = QUESTION_MIN_SHARE if self.is_question else ANY_MIN_SHARE
+        share = min_share
         minmatch = max(1, min(n - 1, math.ceil(n * share)))
         coord = QUESTION_COORD_POWER if self.is_question else COORD_POWER
         main: wq.Query = MinMatchOr(list(self.required), minmatch=minmatch, coord=coord)
