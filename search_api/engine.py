@@ -16,6 +16,7 @@ Knows nothing of HTTP. Parts:
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
@@ -77,6 +78,9 @@ FALLBACK_BELOW = 3
 FALLBACK_MIN_WORDS = 3
 # When a query finds fewer than this many, offer a did-you-mean.
 SUGGEST_BELOW = 3
+# A query that finds this many or more (requiring every word) is not checked for typos
+# at all: a correction would rarely find ten times more, and the check costs every search.
+SUGGEST_CHECK_BELOW = 50
 # BM25F parameters (tuned by bench/eval_ranking.py; see bench/RESULTS.md).
 BM25_B = 0.75
 BM25_K1 = 1.2
@@ -220,7 +224,8 @@ class Engine:
         # keyed by generation and request, which also skips routing and serialising.
         return run(self._open())
 
-    def _search(self, opened: _Opened, req: SearchRequest, spell: bool = True) -> SearchResponse:
+    def _search(self, opened: _Opened, req: SearchRequest, count_only: bool = False):
+        """The response to ``req``; with ``count_only``, just how many it finds (an int)."""
         searcher = opened.searcher
         parsed = parse_query(req.q)
         builder = QueryBuilder(searcher)
@@ -255,16 +260,19 @@ class Engine:
                 more = self._run(searcher, fallback, req, sort, filters, pairs)
                 if more.total > run.total:
                     run, query, mode = more, fallback, "any"
+        if count_only:
+            return run.total
         suggestion = None
-        if mode != "filter" and spell:
-            spelling = self._per_generation(opened, "spelling", SpellIndex)
+        if mode != "filter" and (mode == "any" or run.total < SUGGEST_CHECK_BELOW):
+            # Built on first need (once per generation): most searches never ask.
+            spelling = functools.partial(self._per_generation, opened, "spelling", SpellIndex)
             suggestion = suggest_query(searcher, spelling, builder, parsed, req.q)
             if suggestion is not None and mode == "all" and run.total >= SUGGEST_BELOW:
                 # Enough found already: suggest only what would find many times more.
                 better = self._search(
-                    opened, replace(req, q=suggestion, page=1, per_page=1), spell=False
+                    opened, replace(req, q=suggestion, page=1, per_page=1), count_only=True
                 )
-                if better.total < SUGGEST_RATIO * run.total:
+                if better < SUGGEST_RATIO * run.total:
                     suggestion = None
         return SearchResponse(
             query=req.q,

@@ -89,11 +89,12 @@ def _edits(word: str, alphabet: str):
 
 
 def suggest_query(
-    searcher, spell: SpellIndex, builder: QueryBuilder, parsed: ParsedQuery, text: str
+    searcher, spell, builder: QueryBuilder, parsed: ParsedQuery, text: str
 ) -> str | None:
     """A did-you-mean: the query with misspelt words replaced by close index words.
 
-    The closest, most frequent word wins, names and words alike.
+    ``spell`` gives the generation's ``SpellIndex`` when called (built on first need). The
+    closest, most frequent word wins, names and words alike.
     """
     reader = searcher.reader()
     rare_below = max(RARE_WORD_MIN_DOCS, int(reader.doc_count() * RARE_WORD_SHARE))
@@ -134,13 +135,14 @@ def suggest_query(
     return changed if any_change else None
 
 
-def _correction(reader, spell: SpellIndex, sources, word: str, own: int, known: int):
+def _correction(reader, spell, sources, word: str, own: int, known: int):
     """The best replacement for one word: fewest edits, then most documents; or None."""
     # An unknown word takes any close word; a known one only a far commoner one.
     needed = SUGGEST_RATIO * max(own, known) if known else 1
     best = None
+    frequent = spell()
     for src in sources:
-        for cand, df in spell.one_edit(word, src, max(needed, FREQUENT_WORD_DOCS)):
+        for cand, df in frequent.one_edit(word, src, max(needed, FREQUENT_WORD_DOCS)):
             if best is None or (1, -df) < best[0]:
                 best = ((1, -df), cand)
     if best is not None or known:
