@@ -160,6 +160,7 @@ class CombinedMatcher(mcore.Matcher):
         raise mcore.NoQualityAvailable
 
     def weight(self) -> float:
+        """The word's weighted frequency over the fields, at the current document."""
         doc = self._id
         tf = 0.0
         for m, w in self._weighted:
@@ -169,13 +170,9 @@ class CombinedMatcher(mcore.Matcher):
 
     def score(self) -> float:
         # Called for every match: plain loops and bound methods (no generators).
-        doc = self._id
-        tf = 0.0
-        for m, w in self._weighted:
-            if m.is_active() and m.id() == doc:
-                tf += w * m.weight()
+        tf = self.weight()
         dl = 0.0
-        length = self._length
+        length, doc = self._length, self._id
         for w, f in self._lengths:
             dl += w * (length(doc, f, 0) or 0)
         return self._idf * tf * (self._k1 + 1) / (tf + self._k1 * (1 - B + B * dl / self._avgdl))

@@ -39,6 +39,7 @@ from search_api.proximity import proximity_rerank
 from search_api.query import (
     LONG_QUERY_WORDS,
     STOP_WORDS,
+    ParsedQuery,
     QueryBuilder,
     QueryError,
     parse_query,
@@ -134,6 +135,18 @@ class _Run:
 
 
 @dataclass
+class _Matched:
+    """How one search was matched: its plan's builder, the parsed text, the query run, the
+    mode and the run."""
+
+    builder: QueryBuilder
+    parsed: ParsedQuery
+    query: wq.Query
+    mode: str
+    run: _Run
+
+
+@dataclass
 class _Opened:
     generation: Path
     meta: store.IndexMeta
@@ -224,8 +237,9 @@ class Engine:
         # keyed by generation and request, which also skips routing and serialising.
         return run(self._open())
 
-    def _search(self, opened: _Opened, req: SearchRequest, count_only: bool = False):
-        """The response to ``req``; with ``count_only``, just how many it finds (an int)."""
+    def _match(self, opened: _Opened, req: SearchRequest) -> _Matched:
+        """Plan ``req``, choose how to match it (all words, any word, filters only) and run it,
+        with the any-word fallback when every word finds (almost) nothing."""
         searcher = opened.searcher
         parsed = parse_query(req.q)
         builder = QueryBuilder(searcher)
@@ -249,42 +263,44 @@ class Engine:
                 if filters is None:
                     raise QueryError("The query has no words to search for.")
                 query, mode = wq.Every(), "filter"
-        pairs = (plan.pairs, plan.proximity_boost) if mode != "filter" else ((), 0.0)
-        run = self._run(searcher, query, req, sort, filters, pairs)
+        proximity = (plan.pairs, plan.proximity_boost) if mode != "filter" else ((), 0.0)
+        run = self._run(searcher, query, req, sort, filters, proximity)
         few = run.total == 0 or (
             run.total < FALLBACK_BELOW and plan.content_words >= FALLBACK_MIN_WORDS
         )
         if few and mode == "all":
             fallback = plan.any_words(query_module.FALLBACK_MIN_SHARE)
             if fallback is not None:
-                more = self._run(searcher, fallback, req, sort, filters, pairs)
+                more = self._run(searcher, fallback, req, sort, filters, proximity)
                 if more.total > run.total:
                     run, query, mode = more, fallback, "any"
-        if count_only:
-            return run.total
+        return _Matched(builder, parsed, query, mode, run)
+
+    def _search(self, opened: _Opened, req: SearchRequest) -> SearchResponse:
+        searcher = opened.searcher
+        m = self._match(opened, req)
+        run = m.run
         suggestion = None
-        if mode != "filter" and (mode == "any" or run.total < SUGGEST_CHECK_BELOW):
+        if m.mode != "filter" and (m.mode == "any" or run.total < SUGGEST_CHECK_BELOW):
             # Built on first need (once per generation): most searches never ask.
             spelling = functools.partial(self._per_generation, opened, "spelling", SpellIndex)
-            suggestion = suggest_query(searcher, spelling, builder, parsed, req.q)
-            if suggestion is not None and mode == "all" and run.total >= SUGGEST_BELOW:
+            suggestion = suggest_query(searcher, spelling, m.builder, m.parsed, req.q)
+            if suggestion is not None and m.mode == "all" and run.total >= SUGGEST_BELOW:
                 # Enough found already: suggest only what would find many times more.
-                better = self._search(
-                    opened, replace(req, q=suggestion, page=1, per_page=1), count_only=True
-                )
-                if better < SUGGEST_RATIO * run.total:
+                better = self._match(opened, replace(req, q=suggestion, page=1, per_page=1))
+                if better.run.total < SUGGEST_RATIO * run.total:
                     suggestion = None
         return SearchResponse(
             query=req.q,
             total=run.total,
             page=req.page,
             per_page=req.per_page,
-            results=self._page(searcher, run, query if mode != "filter" else None, req),
+            results=self._page(searcher, run, m.query if m.mode != "filter" else None, req),
             facets=self._per_generation(opened, "facets", FacetIndex).count(
                 run.docnums, FACET_SIZE
             ),
             suggestion=suggestion,
-            mode=mode,
+            mode=m.mode,
             timed_out=run.timed_out,
         )
 

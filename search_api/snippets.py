@@ -127,6 +127,16 @@ def highlight_terms(query, stop_words: frozenset[str], field: str = "body") -> s
     return words | {w for p in phrases for w in p}
 
 
+def _markable(
+    toks: list[Token], phrase_only: set[str], phrases: list[tuple[str, ...]]
+) -> list[Token]:
+    """The tokens to mark: a word that only a phrase asked for, only where the phrase is."""
+    if not phrase_only or not toks:
+        return toks
+    keep = _in_phrases(toks, phrases)
+    return [t for i, t in enumerate(toks) if i in keep or t.text not in phrase_only]
+
+
 def _in_phrases(toks: list[Token], phrases: list[tuple[str, ...]]) -> set[int]:
     """Indexes of the tokens that are part of an occurrence of one of the phrases."""
     at: dict[tuple[str, int], int] = {(t.text, t.pos): i for i, t in enumerate(toks)}
@@ -174,9 +184,7 @@ def page_snippets(
                     tokens[d].append(Token(text=term, pos=pos, startchar=start, endchar=end))
     out = {}
     for d, toks in tokens.items():
-        if phrase_only and toks:
-            keep = _in_phrases(toks, phrases)
-            toks = [t for i, t in enumerate(toks) if i in keep or t.text not in phrase_only]
+        toks = _markable(toks, phrase_only, phrases)
         if not toks:
             continue
         toks.sort(key=lambda t: t.startchar)
@@ -262,9 +270,7 @@ def marked_paragraphs(
     phrase_only = {w for p in phrases for w in p} - set(terms)
     wanted = set(terms) | phrase_only
     tokens = _document_tokens(searcher, docnum, wanted, field) if wanted else []
-    if phrase_only and tokens:
-        keep = _in_phrases(tokens, phrases)
-        tokens = [t for i, t in enumerate(tokens) if i in keep or t.text not in phrase_only]
+    tokens = _markable(tokens, phrase_only, phrases)
     out = []
     for s, e in _paragraph_spans(text):
         inside = [

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from falcon import testing
 
-from indexer.build import build_index
-from indexer.settings import Settings
-from search_api.app import create_app
+from tests.indexes import jsonl_client
 
 ARTICLES = [
     {
@@ -28,13 +23,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    root = tmp_path_factory.mktemp("snippets")
-    archive = root / "archive"
-    archive.mkdir()
-    lines = "\n".join(json.dumps({**a, "people": [], "places": []}) for a in ARTICLES)
-    (archive / "a.jsonl").write_text(lines, "utf-8")
-    build_index(archive, root / "index")
-    return testing.TestClient(create_app(Settings(index_dir=root / "index")))
+    return jsonl_client(tmp_path_factory.mktemp("snippets"), ARTICLES)
 
 
 def _first_snippet(client, q: str) -> str:

@@ -8,15 +8,11 @@ sizes; what it counts must not change, and page 1 must be the top of the whole r
 
 from __future__ import annotations
 
-import json
 import random
 
 import pytest
-from falcon import testing
 
-from indexer.build import build_index
-from indexer.settings import Settings
-from search_api.app import create_app
+from tests.indexes import jsonl_client
 
 WORDS = (
     "music film council budget match game tory labour minister election market shares "
@@ -67,13 +63,7 @@ def _articles(n: int = 400) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    root = tmp_path_factory.mktemp("totals")
-    archive = root / "archive"
-    archive.mkdir()
-    lines = "\n".join(json.dumps(a) for a in _articles())
-    (archive / "a.jsonl").write_text(lines, "utf-8")
-    build_index(archive, root / "index")
-    return testing.TestClient(create_app(Settings(index_dir=root / "index")))
+    return jsonl_client(tmp_path_factory.mktemp("totals"), _articles())
 
 
 def _search(client, **params) -> dict:
