@@ -4,7 +4,8 @@ Knows nothing of HTTP. Parts:
     ``Engine``: one per process; gives each thread its own Whoosh searcher (searchers are not
     thread-safe), reused across requests and reopened when a build switches ``current``;
     ``Engine.search``: ranked search (all words, then the any-word fallback for long
-    queries), filters, facets, sorting, pages, snippets and did-you-mean;
+    queries), filters, facets, sorting, pages, snippets and did-you-mean; queries are
+    matched, counted and scored over arrays (search_api/postings.py), per generation;
     ``Engine.quotes``: quotation search (the quotation index of the same generation): by
     words or phrase, by speaker, best first or in date order ("where it first appeared");
     ``SearchRequest``, ``QuoteRequest``: what goes in; what comes out (``SearchResponse``,
@@ -25,16 +26,16 @@ from typing import get_args
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import scoring, sorting
-from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh import scoring
 from whoosh.searching import Searcher
 
 from indexer import store
 from indexer.records import StoredArticle, article_from_stored, quote_from_stored
 from indexer.schema import SCHEMA_VERSION
 from search_api import query as query_module
-from search_api.facets import DocnumCollector, FacetIndex
+from search_api.facets import FacetIndex
 from search_api.hits import page_rows
+from search_api.postings import GenerationArrays, collect
 from search_api.proximity import proximity_rerank
 from search_api.query import (
     LONG_QUERY_WORDS,
@@ -264,14 +265,15 @@ class Engine:
                     raise QueryError("The query has no words to search for.")
                 query, mode = wq.Every(), "filter"
         proximity = (plan.pairs, plan.proximity_boost) if mode != "filter" else ((), 0.0)
-        run = self._run(searcher, query, req, sort, filters, proximity)
+        arrays = self._per_generation(opened, "postings", GenerationArrays)
+        run = self._run(searcher, arrays, query, req, sort, filters, proximity)
         few = run.total == 0 or (
             run.total < FALLBACK_BELOW and plan.content_words >= FALLBACK_MIN_WORDS
         )
         if few and mode == "all":
             fallback = plan.any_words(query_module.FALLBACK_MIN_SHARE)
             if fallback is not None:
-                more = self._run(searcher, fallback, req, sort, filters, proximity)
+                more = self._run(searcher, arrays, fallback, req, sort, filters, proximity)
                 if more.total > run.total:
                     run, query, mode = more, fallback, "any"
         return _Matched(builder, parsed, query, mode, run)
@@ -304,22 +306,23 @@ class Engine:
             timed_out=run.timed_out,
         )
 
+    @staticmethod
     def _run(
-        self, searcher, query, req: SearchRequest, sort: str, filters, proximity=((), 0.0)
+        searcher, arrays, query, req: SearchRequest, sort: str, filters, proximity=((), 0.0)
     ) -> _Run:
         pairs, boost = proximity
-        sortedby = None
+        order = None
         if sort != "relevance":
-            sortedby = [*date_order(sort), sorting.ScoreFacet()]
+            order = (*date_order(sort), ("score", False))
         if filters is not None:
             # Filters join the query at score 0: Whoosh's FilterCollector would bypass the
             # time limit (it only filters in its own collect loop).
             query = wq.And([query, wq.ConstantScoreQuery(filters, score=0.0)])
         depth = req.page * req.per_page
-        rerank = sortedby is None and bool(pairs)
+        rerank = order is None and bool(pairs)
         if rerank:
             depth = max(depth, query_module.PROXIMITY_CANDIDATES)
-        run = _collect(searcher, query, depth, sortedby)
+        run = _collect(searcher, arrays, query, depth, order)
         if rerank:
             # Always the same candidates, whatever the page size: the top of page 1 is then
             # the top of every deeper answer too. Bonuses only raise scores, so the
@@ -328,9 +331,10 @@ class Engine:
             run.top = proximity_rerank(searcher, run.top[:head], pairs, boost) + run.top[head:]
         return run
 
-    def _per_generation(self, opened: _Opened, kind: str, build):
-        """``build(reader)`` once per generation, shared by the threads of this process."""
-        gen, searcher = opened.generation, opened.searcher
+    def _per_generation(self, opened: _Opened, kind: str, build, searcher=None):
+        """``build(reader)`` once per generation, shared by the threads of this process
+        (the reader of ``searcher``, by default the article index's)."""
+        gen, searcher = opened.generation, searcher or opened.searcher
         with self._facet_lock:
             cached = self._facet_cache.get((gen, kind))
             if cached is None:
@@ -376,9 +380,11 @@ class Engine:
             QueryError: the request cannot be answered (the message says why).
             IndexUnavailable: no index can be opened.
         """
-        return self._answer("quotes", req, lambda opened: self._quotes(opened.quote_searcher, req))
+        return self._answer("quotes", req, lambda opened: self._quotes(opened, req))
 
-    def _quotes(self, searcher, req: QuoteRequest) -> QuoteResponse:
+    def _quotes(self, opened: _Opened, req: QuoteRequest) -> QuoteResponse:
+        searcher = opened.quote_searcher
+        arrays = self._per_generation(opened, "quote-postings", GenerationArrays, searcher)
         parsed = parse_query(req.q)
         builder = QueryBuilder(searcher, fields=QUOTE_FIELDS, aliases=QUOTE_FIELD_ALIASES)
         speaker = None
@@ -400,11 +406,12 @@ class Engine:
             query = wq.Every()
             if sort == "relevance":
                 sort = "newest"
-        run = self._run_quotes(searcher, query, speaker, req, sort)
+        run = self._run_quotes(searcher, arrays, query, speaker, req, sort)
         if run.total == 0 and not parsed.is_empty:
             fallback = plan.any_words(query_module.FALLBACK_MIN_SHARE)
             if fallback is not None:
-                run, query = self._run_quotes(searcher, fallback, speaker, req, sort), fallback
+                run = self._run_quotes(searcher, arrays, fallback, speaker, req, sort)
+                query = fallback
         results = []
         rows = page_rows(
             searcher,
@@ -441,14 +448,14 @@ class Engine:
         )
 
     @staticmethod
-    def _run_quotes(searcher, query, speaker, req: QuoteRequest, sort: str) -> _Run:
+    def _run_quotes(searcher, arrays, query, speaker, req: QuoteRequest, sort: str) -> _Run:
         if speaker is not None:
             query = wq.And([query, wq.ConstantScoreQuery(speaker, score=0.0)])
-        sortedby = None
+        order = None
         if sort != "relevance":
             # Date order; within one article, the order of the text.
-            sortedby = [*date_order(sort), sorting.FieldFacet("position")]
-        return _collect(searcher, query, req.page * req.per_page, sortedby)
+            order = (*date_order(sort), ("position", False))
+        return _collect(searcher, arrays, query, req.page * req.per_page, order)
 
     def generation(self) -> str:
         """The name of the generation being served (changes with every finished build)."""
@@ -510,36 +517,15 @@ def _mark_terms(searcher, q: str) -> tuple[set[str], list[tuple[str, ...]]]:
     return highlight_parts(query, STOP_WORDS) if query is not None else (set(), [])
 
 
-def _collect(searcher, query, depth: int, sortedby) -> _Run:
-    """Every match counted, the best ``depth`` kept, within the time limit."""
-    # Every match must reach the DocnumCollector (exact totals and facets), so no pruning:
-    # optimize=False turns off block-quality skipping, and replace=0 stops the collector
-    # from swapping in a cheaper matcher once its heap is full (Whoosh's ScoredCollector
-    # does that even without optimize: a union becomes an intersection or drops a branch
-    # whose best score cannot reach the heap, and those documents are never counted).
-    collector = searcher.collector(limit=depth, sortedby=sortedby, optimize=False)
-    if hasattr(collector, "replace"):
-        collector.replace = 0
-    docs = DocnumCollector(collector)
-    limited = TimeLimitCollector(docs, timelimit=QUERY_TIME_LIMIT_S, use_alarm=False)
-    timed_out = False
-    try:
-        searcher.search_with_collector(query, limited)
-    except TimeLimit:
-        timed_out = True
-    top = [
-        (hit.docnum, hit.score if isinstance(hit.score, float) else None)
-        for hit in limited.results()
-    ]
-    return _Run(top, docs.docnums, timed_out)
+def _collect(searcher, arrays: GenerationArrays, query, depth: int, order) -> _Run:
+    """Every match counted, the best ``depth`` kept (search_api.postings)."""
+    got = collect(searcher, arrays, query, depth, order, QUERY_TIME_LIMIT_S)
+    return _Run(got.top, got.docnums, got.timed_out)
 
 
-def date_order(sort: str) -> list:
-    """Sort facets for "newest"/"oldest": dated documents first either way, then by date."""
-    return [
-        sorting.FieldFacet("dated", reverse=True),
-        sorting.FieldFacet("date", reverse=(sort == "newest")),
-    ]
+def date_order(sort: str) -> tuple[tuple[str, bool], ...]:
+    """Sort columns for "newest"/"oldest": dated documents first either way, then by date."""
+    return (("dated", True), ("date", sort == "newest"))
 
 
 def _quote_at(record: StoredArticle, snippet: Snippet | None) -> dict | None:

@@ -1,17 +1,16 @@
 """Proximity: the best hits re-ranked so that adjacent query words found close together score more.
 
 ``proximity_rerank(searcher, top, pairs)`` reads the positions of the pair words (a plan's
-``pairs``) for the given documents only (postings ``skip_to``), so its cost does not grow
-with the result set. Settings (``PROXIMITY_BOOST``, ``PROXIMITY_WINDOW``,
+``pairs``) for the given documents only (the posting blocks that hold them), so its cost
+does not grow with the result set. Settings (``PROXIMITY_BOOST``, ``PROXIMITY_WINDOW``,
 ``PROXIMITY_CANDIDATES``) live in ``search_api.query`` with the other ranking settings, where
 ``bench/eval_ranking.py --set`` can change them.
 """
 
 from __future__ import annotations
 
-from whoosh.reading import TermNotFound
-
 from search_api import query as query_module
+from search_api.postings import term_values
 
 # Fields whose word positions feed the proximity re-rank.
 PROXIMITY_FIELDS = ("body", "title")
@@ -26,26 +25,17 @@ def proximity_rerank(
     """Re-rank the best hits: adjacent query words close together score more.
 
     Looks in the body and the title. Reads the positions of the pair words for these
-    documents only (postings skip_to), so the cost does not grow with the result set.
+    documents only (the posting blocks that hold them), so the cost does not grow with the
+    result set.
     """
-    docs = sorted(d for d, _ in top)
+    docs = [d for d, _ in top]
     terms = {t for pair in pairs for t in pair}
+    reader = searcher.reader()
     positions: dict[tuple[str, str], dict[int, list[int]]] = {}
     for fname in PROXIMITY_FIELDS:
         for term in terms:
-            try:
-                m = searcher.postings(fname, term)
-            except TermNotFound:
-                continue
-            found: dict[int, list[int]] = {}
-            for d in docs:
-                if not m.is_active():
-                    break
-                if m.id() < d:
-                    m.skip_to(d)
-                if m.is_active() and m.id() == d:
-                    found[d] = m.value_as("positions")
-            positions[(fname, term)] = found
+            if (fname, term) in reader:
+                positions[(fname, term)] = term_values(reader, fname, term, docs)
     idf = {key: searcher.idf(*key) for key in positions}
     boost = query_module.PROXIMITY_BOOST if boost is None else boost
     window = query_module.PROXIMITY_WINDOW

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from whoosh import query as wq
 from whoosh.analysis import Token
 from whoosh.highlight import FIRST, Formatter, Fragment, PinpointFragmenter, top_fragments
-from whoosh.reading import TermNotFound
+
+from search_api.postings import term_values
 
 SNIPPET_CHARS = 220
 SURROUND_CHARS = 90
@@ -168,20 +169,12 @@ def page_snippets(
     """
     phrase_only = {w for p in phrases for w in p} - set(terms)
     tokens: dict[int, list[Token]] = {d: [] for d in docnums}
-    ordered = sorted(docnums)
+    reader = searcher.reader()
     for term in set(terms) | phrase_only:
-        try:
-            m = searcher.postings(field, term)
-        except TermNotFound:
-            continue
-        for d in ordered:
-            if not m.is_active():
-                break
-            if m.id() < d:
-                m.skip_to(d)
-            if m.is_active() and m.id() == d:
-                for pos, start, end in m.value_as("characters"):
-                    tokens[d].append(Token(text=term, pos=pos, startchar=start, endchar=end))
+        found = term_values(reader, field, term, docnums, "characters")
+        for d, chars in found.items():
+            for pos, start, end in chars:
+                tokens[d].append(Token(text=term, pos=pos, startchar=start, endchar=end))
     out = {}
     for d, toks in tokens.items():
         toks = _markable(toks, phrase_only, phrases)
@@ -242,16 +235,12 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
 def _document_tokens(searcher, docnum: int, terms: set[str], field: str) -> list[Token]:
     """Every occurrence of ``terms`` in one document's ``field``, in text order."""
     tokens = []
+    reader = searcher.reader()
     for term in terms:
-        try:
-            m = searcher.postings(field, term)
-        except TermNotFound:
-            continue
-        if m.is_active() and m.id() < docnum:
-            m.skip_to(docnum)
-        if m.is_active() and m.id() == docnum:
-            for pos, start, end in m.value_as("characters"):
-                tokens.append(Token(text=term, pos=pos, startchar=start, endchar=end))
+        for pos, start, end in term_values(reader, field, term, [docnum], "characters").get(
+            docnum, ()
+        ):
+            tokens.append(Token(text=term, pos=pos, startchar=start, endchar=end))
     tokens.sort(key=lambda t: t.startchar)
     return tokens
 

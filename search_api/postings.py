@@ -1,0 +1,592 @@
+"""Matching, counting and scoring over postings read as numpy arrays.
+
+Whoosh matches a query one document at a time through a tree of Python matchers: at
+Reuters size that loop (``skip_to``, ``score``, the collector) was most of a search, and it
+grows with every document that matches, which is what an archive of a million articles
+cannot afford (bench/RESULTS.md, "Where the time goes"). Here a query is evaluated a whole
+posting list at a time: each word's document numbers and frequencies are read block by
+block into arrays (and kept per generation in a bounded cache, so a frequent word is read
+once), boolean operators are array set operations, BM25 is computed over the array, and the
+top ``depth`` are picked with ``argpartition``. Every match is still counted (exact totals
+and facets) and scored exactly as Whoosh's matchers score it (tests/test_postings.py
+compares the two on every query shape the API builds).
+
+Only exact phrases need positions: the intersection of their words gives the candidates,
+and only those candidates' positions are read. A query node this module does not know is
+matched by Whoosh itself and its matches join the arrays, so nothing changes meaning.
+
+Parts:
+    ``GenerationArrays(reader)``: one index generation's arrays: which documents are live,
+    each field's (Whoosh-quantised) lengths, sort columns, and the bounded postings cache;
+    ``collect(searcher, arrays, query, depth, order)``: every match (sorted document
+    numbers) and the best ``depth`` as ``(docnum, score)`` pairs.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import _length_byte_cache
+
+from search_api.bm25 import K1 as COMBINED_K1
+from search_api.bm25 import B as COMBINED_B
+from search_api.bm25 import CombinedTerm, lucene_idf
+from search_api.minmatch import MinMatchOr
+from search_api.phrase import Phrase
+
+# The postings cache of one generation (per process): a frequent word's arrays are read
+# once. 12 bytes a posting (document number, frequency): 64 MiB holds ~5.6 million
+# postings, the commonest words of a 300,000-article archive several times over.
+CACHE_BYTES = 64 * 2**20
+# A posting list shorter than this is read again rather than cached (cheap to read).
+CACHE_MIN_POSTINGS = 256
+_BYTE_TO_LENGTH = np.array(_length_byte_cache, dtype=np.float64)
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_EMPTY_SCORES = np.zeros(0, dtype=np.float64)
+
+
+class TimedOut(Exception):
+    """The query's time limit passed (only position checks are long enough to look)."""
+
+
+@dataclass
+class Matches:
+    """Sorted unique document numbers and the score of each."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+
+    @classmethod
+    def empty(cls) -> Matches:
+        return cls(_EMPTY_IDS, _EMPTY_SCORES)
+
+
+class GenerationArrays:
+    """The arrays of one index generation; safe to share between threads (each caller
+    passes its own reader for file access)."""
+
+    def __init__(self, reader):
+        self.size = reader.doc_count_all()
+        live = np.ones(self.size, dtype=bool)
+        for sub, offset in _leaves(reader):
+            if sub.has_deletions():
+                dead = np.fromiter(sub._perdoc.deleted_docs(), dtype=np.int64)  # noqa: SLF001
+                live[dead + offset] = False
+        self.live = live
+        self.has_deletions = not bool(live.all())
+        self._lengths: dict[str, np.ndarray] = {}
+        self._columns: dict[str, np.ndarray] = {}
+        self._cache: OrderedDict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cached_bytes = 0
+        self._lock = threading.Lock()
+
+    # --- per-document arrays ------------------------------------------------------------
+
+    def lengths(self, reader, field: str) -> np.ndarray:
+        """Each document's length in ``field`` as Whoosh scores it (its one-byte value)."""
+        got = self._lengths.get(field)
+        if got is None:
+            parts = [
+                _length_codes(sub, field, sub.doc_count_all()) for sub, _offset in _leaves(reader)
+            ]
+            codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
+            got = _BYTE_TO_LENGTH[codes]
+            with self._lock:
+                self._lengths[field] = got
+        return got
+
+    def column(self, reader, field: str) -> np.ndarray:
+        """A sortable column as the rank of each document's value (the order of Whoosh's
+        sort keys, as small integers: raw values can pass int64, e.g. a missing date)."""
+        got = self._columns.get(field)
+        if got is None:
+            values = [
+                v
+                for sub, _offset in _leaves(reader)
+                for v in sub.column_reader(field, translate=False)
+            ]
+            _, got = np.unique(np.array(values, dtype=object), return_inverse=True)
+            got = got.astype(np.int64)
+            with self._lock:
+                self._columns[field] = got
+        return got
+
+    # --- postings -----------------------------------------------------------------------
+
+    def postings(self, reader, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """Live document numbers holding ``text`` in ``field`` and the frequency in each."""
+        key = (field, text)
+        with self._lock:
+            got = self._cache.get(key)
+            if got is not None:
+                self._cache.move_to_end(key)
+                return got
+        got = self._read(reader, field, text)
+        size = got[0].nbytes + got[1].nbytes
+        if len(got[0]) >= CACHE_MIN_POSTINGS and size <= CACHE_BYTES // 4:
+            with self._lock:
+                if key not in self._cache:
+                    self._cache[key] = got
+                    self._cached_bytes += size
+                    while self._cached_bytes > CACHE_BYTES:
+                        _, (ids, weights) = self._cache.popitem(last=False)
+                        self._cached_bytes -= ids.nbytes + weights.nbytes
+        return got
+
+    def _read(self, reader, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
+        format_ = reader.schema[field].format
+        ids_parts, weight_parts = [], []
+        for sub, offset in _leaves(reader):
+            try:
+                matcher = sub._terms.matcher(field, text, format_)  # noqa: SLF001
+            except (KeyError, TermNotFound):
+                continue
+            ids, weights = _read_blocks(matcher)
+            ids_parts.append(ids + offset)
+            weight_parts.append(weights)
+        if not ids_parts:
+            return _EMPTY_IDS, np.zeros(0, dtype=np.float32)
+        ids = np.concatenate(ids_parts)
+        weights = np.concatenate(weight_parts)
+        if self.has_deletions:
+            keep = self.live[ids]
+            ids, weights = ids[keep], weights[keep]
+        return ids, weights
+
+
+def term_values(reader, field: str, text, docs, kind: str = "positions") -> dict[int, list]:
+    """The decoded ``kind`` (``"positions"``, ``"characters"``) of ``text`` in ``field`` for
+    each of the documents ``docs`` that holds it: for the few documents of a page or a
+    re-rank, reading only the posting blocks that hold them."""
+    if field not in reader.schema:
+        return {}
+    fieldobj = reader.schema[field]
+    try:
+        btext = fieldobj.to_bytes(text) if isinstance(text, str) else text
+    except ValueError:
+        return {}
+    if (field, btext) not in reader:
+        return {}
+    decode = fieldobj.format.decoder(kind)
+    wanted = np.unique(np.asarray(list(docs), dtype=np.int64))
+    out: dict[int, list] = {}
+    for sub, offset in _leaves(reader):
+        lo = int(np.searchsorted(wanted, offset))
+        hi = int(np.searchsorted(wanted, offset + sub.doc_count_all()))
+        if lo == hi:
+            continue
+        try:
+            matcher = sub._terms.matcher(field, btext, fieldobj.format)  # noqa: SLF001
+        except (KeyError, TermNotFound):
+            continue
+        local = wanted[lo:hi] - offset
+        for doc, value in zip(local.tolist(), _block_values(matcher, local), strict=True):
+            if value is not None:
+                out[doc + offset] = decode(value)
+    return out
+
+
+def _leaves(reader) -> list:
+    """The segments of ``reader`` that hold documents, with their document offsets (an
+    empty index has one reader that can read nothing)."""
+    return [(sub, offset) for sub, offset in reader.leaf_readers() if sub.doc_count_all()]
+
+
+def _length_codes(sub, field: str, count: int) -> np.ndarray:
+    """One segment's one-byte length codes of ``field`` (0 where the field is empty)."""
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+    perdoc = sub._perdoc  # noqa: SLF001
+    lenfield = _lenfield(field)
+    if not perdoc.has_column(lenfield):
+        return np.zeros(count, dtype=np.uint8)
+    column = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
+    return np.fromiter(column, dtype=np.uint8, count=count)
+
+
+def _block_values(matcher, docs: np.ndarray) -> list:
+    """The stored value (encoded positions) of each of the sorted segment documents
+    ``docs`` in one term's postings, None where the term is absent; blocks holding none of
+    ``docs`` are skipped without being decoded."""
+    out: list = [None] * len(docs)
+    if not isinstance(matcher, W3LeafMatcher):
+        for j, doc in enumerate(docs.tolist()):
+            if matcher.is_active():
+                matcher.skip_to(doc)
+            if matcher.is_active() and matcher.id() == doc:
+                out[j] = matcher.value()
+        return out
+    j, n = 0, len(docs)
+    while j < n:
+        while matcher._maxid < docs[j]:  # noqa: SLF001
+            if matcher._lastblock:  # noqa: SLF001
+                return out
+            matcher._goto(matcher._nextoffset)  # noqa: SLF001
+        k = int(np.searchsorted(docs, matcher._maxid, side="right"))  # noqa: SLF001
+        if matcher._data is None:  # noqa: SLF001
+            matcher._read_data()  # noqa: SLF001
+        data = matcher._data  # noqa: SLF001
+        ids = np.asarray(data[0], dtype=np.int64)
+        if not matcher._byteids:  # noqa: SLF001
+            ids = np.cumsum(ids)
+        want = docs[j:k]
+        at = np.minimum(np.searchsorted(ids, want), len(ids) - 1)
+        values = data[2]
+        for offset in np.flatnonzero(ids[at] == want).tolist():
+            out[j + offset] = values[at[offset]]
+        j = k
+        if j < n:
+            if matcher._lastblock:  # noqa: SLF001
+                break
+            matcher._goto(matcher._nextoffset)  # noqa: SLF001
+    return out
+
+
+def _read_blocks(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """Every posting of one segment's term: document numbers and frequencies, read a block
+    at a time (Whoosh's own reader decodes them a posting at a time)."""
+    if not isinstance(matcher, W3LeafMatcher):
+        ids, weights = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+    ids_parts, weight_parts = [], []
+    while True:
+        if matcher._data is None:  # noqa: SLF001
+            matcher._read_data()  # noqa: SLF001
+        raw_ids, raw_weights = matcher._data[0], matcher._data[1]  # noqa: SLF001
+        count = matcher._blocklength  # noqa: SLF001
+        block = np.asarray(raw_ids, dtype=np.int64)
+        if not matcher._byteids:  # noqa: SLF001
+            block = np.cumsum(block)
+        ids_parts.append(block)
+        if raw_weights is None:
+            weight_parts.append(np.ones(count, dtype=np.float32))
+        elif isinstance(raw_weights, float):
+            weight_parts.append(np.full(count, raw_weights, dtype=np.float32))
+        else:
+            weight_parts.append(np.asarray(raw_weights, dtype=np.float32))
+        if matcher._lastblock:  # noqa: SLF001
+            break
+        matcher._goto(matcher._nextoffset)  # noqa: SLF001
+    return np.concatenate(ids_parts), np.concatenate(weight_parts)
+
+
+# --- evaluation ---------------------------------------------------------------------------
+
+
+class _Evaluator:
+    """Evaluates a Whoosh query tree over arrays, with the searcher's BM25F for words."""
+
+    def __init__(self, searcher, arrays: GenerationArrays, deadline: float):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.schema = searcher.schema
+        self.arrays = arrays
+        self.deadline = deadline
+        self.timed_out = False
+        weighting = searcher.weighting
+        self._k1 = weighting.K1
+        self._b = weighting.B
+        self._field_b = dict(weighting._field_B)  # noqa: SLF001
+
+    def run(self, q) -> Matches:
+        if isinstance(q, CombinedTerm):
+            return self._combined(q)
+        if isinstance(q, Phrase) and q.slop == 1 and len(q.words) >= 2:
+            return self._phrase(q)
+        if isinstance(q, MinMatchOr):
+            return self._minmatch(q)
+        kind = type(q)
+        if kind is wq.Term:
+            return self._term(q.fieldname, q.text, q.boost)
+        if kind is wq.Or:
+            return self._compound(q, _union)
+        if kind is wq.And:
+            return self._compound(q, _intersection)
+        if kind is wq.AndMaybe:
+            return _and_maybe(self.run(q.a), self.run(q.b))
+        if kind is wq.AndNot:
+            a, b = self.run(q.a), self.run(q.b)
+            keep = ~np.isin(a.ids, b.ids, assume_unique=True)
+            return Matches(a.ids[keep], a.scores[keep])
+        if kind is wq.Every and q.fieldname is None:
+            ids = np.flatnonzero(self.arrays.live)
+            return Matches(ids, np.full(len(ids), float(q.boost)))
+        if kind is wq.ConstantScoreQuery:
+            child = self.run(q.child)
+            return Matches(child.ids, np.full(len(child.ids), float(q.score)))
+        if q is wq.NullQuery or kind is type(wq.NullQuery):
+            return Matches.empty()
+        return self._whoosh(q)
+
+    # words
+
+    def _bytes(self, field: str, text) -> bytes | None:
+        if field not in self.schema:
+            return None
+        try:
+            btext = self.schema[field].to_bytes(text) if isinstance(text, str) else text
+        except ValueError:
+            return None
+        return btext if (field, btext) in self.reader else None
+
+    def _term(self, field: str, text, boost: float = 1.0) -> Matches:
+        btext = self._bytes(field, text)
+        if btext is None:
+            return Matches.empty()
+        ids, weights = self.arrays.postings(self.reader, field, btext)
+        tf = weights.astype(np.float64)
+        if self.schema[field].scorable:
+            s = self.searcher
+            idf = s.idf(field, btext)
+            avgfl = s.avg_field_length(field) or 1
+            b, k1 = self._field_b.get(field, self._b), self._k1
+            fl = self.arrays.lengths(self.reader, field)[ids]
+            scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+        else:
+            scores = tf
+        if boost != 1.0:
+            scores = scores * boost
+        return Matches(ids, scores)
+
+    def _combined(self, q: CombinedTerm) -> Matches:
+        parent = self.searcher
+        ids_parts, tf_parts = [], []
+        for field, weight in zip(q.fields, q.weights, strict=True):
+            btext = self._bytes(field, q.text)
+            if btext is None:
+                continue
+            ids, weights = self.arrays.postings(self.reader, field, btext)
+            if len(ids):
+                ids_parts.append(ids)
+                tf_parts.append(weight * weights.astype(np.float64))
+        if not ids_parts:
+            return Matches.empty()
+        if len(ids_parts) == 1:
+            ids, tf = ids_parts[0], tf_parts[0]
+        else:
+            ids, inverse = np.unique(np.concatenate(ids_parts), return_inverse=True)
+            tf = np.bincount(inverse, weights=np.concatenate(tf_parts), minlength=len(ids))
+        df = max(parent.doc_frequency(f, q.text) for f in q.fields)
+        idf = lucene_idf(parent.doc_count_all(), df) * q.boost
+        avgdl = sum(
+            w * (parent.avg_field_length(f) or 0.0)
+            for f, w in zip(q.fields, q.weights, strict=True)
+        )
+        avgdl = avgdl or 1.0
+        dl = np.zeros(len(ids))
+        for field, weight in zip(q.fields, q.weights, strict=True):
+            if weight and field in self.schema:
+                dl += weight * self.arrays.lengths(self.reader, field)[ids]
+        k1, b = COMBINED_K1, COMBINED_B
+        scores = idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl))
+        return Matches(ids, scores)
+
+    def _phrase(self, q: Phrase) -> Matches:
+        field = q.fieldname
+        if field not in self.schema:
+            return Matches.empty()
+        format_ = self.schema[field].format
+        if not format_ or not format_.supports("positions"):
+            return self._whoosh(q)
+        btexts = []
+        for word in q.words:
+            btext = self._bytes(field, word)
+            if btext is None:
+                return Matches.empty()
+            btexts.append(btext)
+        words = [self._term(field, btext) for btext in btexts]
+        both = words[0]
+        for other in sorted(words[1:], key=lambda m: len(m.ids)):
+            both = _intersection([both, other])
+            if not len(both.ids):
+                return both
+        keep = self._adjacent(field, btexts, both.ids)
+        scores = both.scores[keep]
+        if q.boost != 1.0:
+            scores = scores * q.boost
+        return Matches(both.ids[keep], scores)
+
+    def _adjacent(self, field: str, btexts: list[bytes], candidates: np.ndarray) -> np.ndarray:
+        """Which candidates hold the words right after each other (a boolean mask).
+
+        Word by word, rarest first, each word's positions are read for the candidates still
+        in the running only, a posting block at a time (blocks without one are skipped
+        unread)."""
+        keep = np.zeros(len(candidates), dtype=bool)
+        format_ = self.schema[field].format
+        decode = format_.decoder("positions")
+        order = sorted(
+            range(len(btexts)), key=lambda i: self.reader.doc_frequency(field, btexts[i])
+        )
+        for sub, offset in _leaves(self.reader):
+            lo = int(np.searchsorted(candidates, offset))
+            hi = int(np.searchsorted(candidates, offset + sub.doc_count_all()))
+            if lo == hi:
+                continue
+            rows = np.arange(lo, hi)
+            starts: list[set[int]] | None = None
+            for i in order:
+                if time.monotonic() > self.deadline:
+                    self.timed_out = True
+                    return keep
+                matcher = sub._terms.matcher(field, btexts[i], format_)  # noqa: SLF001
+                found = _block_values(matcher, candidates[rows] - offset)
+                pairs = []
+                for j, value in enumerate(found):
+                    if value is None:
+                        continue
+                    here = {p - i for p in decode(value)}
+                    if starts is not None:
+                        here &= starts[j]
+                    if here:
+                        pairs.append((j, here))
+                rows = rows[[j for j, _ in pairs]]
+                starts = [here for _, here in pairs]
+                if not len(rows):
+                    break
+            keep[rows] = True
+        return keep
+
+    # operators
+
+    def _compound(self, q, combine) -> Matches:
+        subs = q.subqueries
+        if not subs:
+            return Matches.empty()
+        if len(subs) == 1:
+            return self.run(subs[0])  # Whoosh ignores the boost of a one-child compound
+        out = combine([self.run(s) for s in subs])
+        if q.boost != 1.0:
+            out = Matches(out.ids, out.scores * q.boost)
+        return out
+
+    def _minmatch(self, q: MinMatchOr) -> Matches:
+        subs = q.subqueries
+        if not subs:
+            return Matches.empty()
+        if len(subs) == 1:
+            return self.run(subs[0])
+        active = [m for s in subs if len((m := self.run(s)).ids)]
+        if len(active) < q.minmatch or not active:
+            return Matches.empty()
+        ids, inverse = np.unique(np.concatenate([m.ids for m in active]), return_inverse=True)
+        counts = np.bincount(inverse, minlength=len(ids))
+        total = np.bincount(
+            inverse, weights=np.concatenate([m.scores for m in active]), minlength=len(ids)
+        )
+        keep = counts >= max(1, q.minmatch)
+        share = counts[keep] / len(active)
+        return Matches(ids[keep], total[keep] * share**q.coord)
+
+    def _whoosh(self, q) -> Matches:
+        """A node this module does not know: Whoosh matches it, a document at a time."""
+        m = q.matcher(self.searcher, self.searcher.context())
+        ids, scores = [], []
+        while m.is_active():
+            ids.append(m.id())
+            scores.append(m.score())
+            m.next()
+        return Matches(np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64))
+
+
+def _union(parts: list[Matches]) -> Matches:
+    parts = [p for p in parts if len(p.ids)]
+    if not parts:
+        return Matches.empty()
+    if len(parts) == 1:
+        return parts[0]
+    ids, inverse = np.unique(np.concatenate([p.ids for p in parts]), return_inverse=True)
+    scores = np.bincount(
+        inverse, weights=np.concatenate([p.scores for p in parts]), minlength=len(ids)
+    )
+    return Matches(ids, scores)
+
+
+def _intersection(parts: list[Matches]) -> Matches:
+    parts = sorted(parts, key=lambda p: len(p.ids))
+    out = parts[0]
+    for other in parts[1:]:
+        if not len(out.ids):
+            break
+        ids, mine, theirs = np.intersect1d(
+            out.ids, other.ids, assume_unique=True, return_indices=True
+        )
+        out = Matches(ids, out.scores[mine] + other.scores[theirs])
+    return out
+
+
+def _and_maybe(a: Matches, b: Matches) -> Matches:
+    if not len(b.ids) or not len(a.ids):
+        return a
+    _, mine, theirs = np.intersect1d(a.ids, b.ids, assume_unique=True, return_indices=True)
+    scores = a.scores.copy()
+    scores[mine] += b.scores[theirs]
+    return Matches(a.ids, scores)
+
+
+# --- collection ---------------------------------------------------------------------------
+
+
+@dataclass
+class Collected:
+    """Every match (sorted document numbers), the best ``depth`` (``(docnum, score)``, the
+    score None in a date order), and whether the time limit cut matching short."""
+
+    top: list[tuple[int, float | None]]
+    docnums: np.ndarray
+    timed_out: bool
+
+
+def collect(
+    searcher,
+    arrays: GenerationArrays,
+    query,
+    depth: int,
+    order: tuple[tuple[str, bool], ...] | None = None,
+    time_limit: float = 3.0,
+) -> Collected:
+    """Match ``query``; keep the best ``depth`` by score, or by ``order``: ``(field,
+    reverse)`` sort columns, ``("score", False)`` for the score (best first), document
+    order breaking ties, as Whoosh's collectors order them."""
+    evaluator = _Evaluator(searcher, arrays, time.monotonic() + time_limit)
+    m = evaluator.run(query)
+    ids, scores = m.ids, m.scores
+    if order is None:
+        rows = _best(ids, scores, depth)
+        top = [(int(ids[i]), float(scores[i])) for i in rows]
+    else:
+        keys = [ids]
+        for field, reverse in reversed(order):
+            if field == "score":
+                keys.append(-scores)
+            else:
+                values = arrays.column(evaluator.reader, field)[ids]
+                keys.append(-values if reverse else values)
+        rows = np.lexsort(keys)[:depth]
+        top = [(int(ids[i]), None) for i in rows]
+    return Collected(top, ids, evaluator.timed_out)
+
+
+def _best(ids: np.ndarray, scores: np.ndarray, depth: int) -> np.ndarray:
+    """Rows of the ``depth`` best scores, best first, ties in document order."""
+    if depth <= 0 or not len(ids):
+        return np.zeros(0, dtype=np.int64)
+    neg = -scores
+    if len(ids) > depth:
+        kth = np.partition(neg, depth - 1)[depth - 1]
+        rows = np.flatnonzero(neg <= kth)
+    else:
+        rows = np.arange(len(ids))
+    ordered = rows[np.lexsort((ids[rows], neg[rows]))]
+    return ordered[:depth]
