@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install index run test lint format eval-entities eval-html eval-metadata eval-quotes eval-ranking eval-judged mixed-archive fuzz bench clean
+.PHONY: install index run test lint format eval-entities eval-html eval-metadata eval-quotes eval-ranking eval-judged mixed-archive fuzz bench bench-scale clean
 
 install: $(STAMP)
 
@@ -56,6 +56,11 @@ mixed-archive: install
 
 bench: install
 	$(PY) bench/perf.py
+
+# Reuters replicated 1x, 4x, 16x: build, size, in-process and HTTP latency, memory (about
+# an hour: the 16x build is most of it; --skip-build reuses indexes already built).
+bench-scale: install
+	$(PY) bench/perf.py --scale 1 4 16 --stages scale summary
 
 fuzz: install
 	FUZZ_EXAMPLES=20000 $(PY) -m pytest -q -s tests/test_fuzz_api.py

@@ -436,9 +436,38 @@ def stage_scale(out: Path, base: list[dict], scales: Sequence[int], skip_build: 
             log(f"{scale}x: built in {build['wall_s']} s, {build['index_bytes'] / 2**20:.0f} MiB")
         latency = engine_latency(index_dir, queries, warm)
         log(f"{scale}x: in-process p50 {latency['all']['p50_ms']} ms")
-        rows[str(scale)] = {"stories": len(base) * scale, "build": build, "latency": latency}
+        http = scale_http(out, index_dir, queries, warm, scale)
+        log(f"{scale}x: HTTP {http['sequential']['all']}")
+        rows[str(scale)] = {
+            "stories": len(base) * scale,
+            "build": build,
+            "latency": latency,
+            "http": http,
+        }
         save(out, "scale", rows)  # a long run keeps what it measured so far
     return dict(sorted(rows.items(), key=lambda kv: int(kv[0])))
+
+
+def scale_http(
+    out: Path, index_dir: Path, queries: Sequence[str], warm: Sequence[str], scale: int
+) -> dict:
+    """The query set over real gunicorn (2 workers) on one scale's index: sequential
+    keep-alive latency, then a short wrk run of the distinct queries, then each worker's
+    memory (after load, so the per-generation arrays and the postings cache are in it)."""
+    server = Gunicorn(
+        "search_api.wsgi:app",
+        out / f"gunicorn-{scale}x.log",
+        {"SEARCH_INDEX_DIR": str(index_dir)},
+    )
+    try:
+        sequential = sequential_latency(
+            server.port, [search_path(q) for q in queries], [search_path(q) for q in warm]
+        )
+        distinct = run_wrk(out, server.base, out / "distinct.paths", 10, f"distinct-{scale}x")
+        memory = server.memory()
+    finally:
+        server.stop()
+    return {"sequential": sequential, "distinct": distinct, "memory_after_load": memory}
 
 
 # --- in-process queries ------------------------------------------------------------------
@@ -901,16 +930,51 @@ def summary(out: Path) -> str:
             )
     scale = load(out, "scale")
     if scale:
-        lines += ["", "| scale | stories | build s (keyword extractor) | index MiB | p50 ms |"]
-        lines.append("| --- | ---: | ---: | ---: | ---: |")
-        for key, row in scale.items():
-            bld = row["build"] or {}
-            lines.append(
-                f"| {key}x | {row['stories']} | {bld.get('wall_s')} | "
-                f"{bld.get('index_bytes', 0) / 2**20:.0f} | {row['latency']['all']['p50_ms']} |"
-            )
+        lines += ["", *scale_table(scale)]
     lines.append("")
     return "\n".join(lines)
+
+
+def scale_table(scale: dict) -> list[str]:
+    """The growth table: build, size, in-process and HTTP latency, memory, per scale, with
+    each measure's ratio to 1x."""
+    lines = [
+        "| scale | stories | build s (docs/s) | index MiB | in-process p50 / p95 / p99 ms "
+        "| HTTP p50 / p95 / p99 ms | distinct req/s | RSS per worker MiB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    first = scale.get("1") or next(iter(scale.values()))
+
+    def ratio(value: float, base: float) -> str:
+        return f" (x{value / base:.2f})" if base and value != base else ""
+
+    for key, row in scale.items():
+        bld = row["build"] or {}
+        lat = row["latency"]["all"]
+        base_lat = first["latency"]["all"]
+        http = row.get("http")
+        cells = [
+            f"{key}x",
+            str(row["stories"]),
+            f"{bld.get('wall_s')} ({bld.get('docs_per_s', '-')})",
+            f"{bld.get('index_bytes', 0) / 2**20:.0f}",
+            f"{lat['p50_ms']}{ratio(lat['p50_ms'], base_lat['p50_ms'])} / {lat['p95_ms']} / "
+            f"{lat['p99_ms']}",
+        ]
+        if http:
+            seq = http["sequential"]["all"]
+            base_seq = (first.get("http") or http)["sequential"]["all"]
+            rss = [w["VmRSS_mib"] for w in http["memory_after_load"]["workers"]]
+            cells += [
+                f"{seq['p50_ms']}{ratio(seq['p50_ms'], base_seq['p50_ms'])} / "
+                f"{seq['p95_ms']}{ratio(seq['p95_ms'], base_seq['p95_ms'])} / {seq['p99_ms']}",
+                str(http["distinct"]["req_per_s"]),
+                " / ".join(map(str, rss)),
+            ]
+        else:
+            cells += ["-", "-", "-"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
 
 
 # --- command line ------------------------------------------------------------------------

@@ -304,6 +304,7 @@ class Engine:
             suggestion=suggestion,
             mode=m.mode,
             timed_out=run.timed_out,
+            total_exact=not run.timed_out,
         )
 
     @staticmethod
@@ -445,6 +446,7 @@ class Engine:
             sort=sort,
             results=results,
             timed_out=run.timed_out,
+            total_exact=not run.timed_out,
         )
 
     @staticmethod

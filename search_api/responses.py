@@ -104,6 +104,13 @@ class SearchResponse:
         Doc("all words; any (the fallback for long or fruitless queries); filter (no words)."),
     ] = "all"
     timed_out: bool = False
+    total_exact: Annotated[
+        bool,
+        Doc(
+            "true: total counts every match; false only when the time limit cut matching "
+            "short (timed_out), and total is then a lower bound."
+        ),
+    ] = True
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,9 @@ class QuoteResponse:
     per_page: int
     results: list[QuoteHit]
     timed_out: bool = False
+    total_exact: Annotated[bool, Doc("false only when timed_out: total is then a lower bound.")] = (
+        True
+    )
 
 
 @dataclass(frozen=True)

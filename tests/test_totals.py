@@ -97,3 +97,28 @@ def test_page_one_is_the_top_of_the_whole_ranking(client, q):
         assert [r["id"] for r in first] == [r["id"] for r in full["results"][:per_page]]
         if first and second:
             assert min(r["score"] for r in first) >= max(r["score"] for r in second)
+
+
+def test_a_search_cut_short_by_the_time_limit_flags_its_total(tmp_path, monkeypatch):
+    from search_api import engine as engine_module
+    from tests.indexes import jsonl_client
+
+    client = jsonl_client(
+        tmp_path, [{"id": f"a{i}", "body": f"Grain prices rose {i}."} for i in range(5)]
+    )
+    body = client.simulate_get("/search", params={"q": '"grain prices"'}).json
+    assert body["total"] == 5 and body["total_exact"] is True and body["timed_out"] is False
+    monkeypatch.setattr(engine_module, "QUERY_TIME_LIMIT_S", -1.0)
+    cut = client.simulate_get("/search", params={"q": '"grain prices rose"'}).json
+    assert cut["timed_out"] is True and cut["total_exact"] is False
+    real = engine_module.collect
+
+    def cut_short(*args, **kwargs):  # partial results: what a time limit leaves
+        got = real(*args, **kwargs)
+        got.timed_out = True
+        return got
+
+    monkeypatch.setattr(engine_module, "QUERY_TIME_LIMIT_S", 3.0)
+    monkeypatch.setattr(engine_module, "collect", cut_short)
+    page = client.simulate_get("/", params={"q": "grain"}).text
+    assert "of at least 5 articles" in page and "may be incomplete" in page
