@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from search_api.postings import live_documents, read_postings
 from search_api.responses import FacetCount, Facets
 
 FACET_FIELDS = {"people": "people_tag", "places": "places_tag"}
@@ -24,6 +25,7 @@ class FacetIndex:
 
     def __init__(self, reader):
         size = reader.doc_count_all()
+        live = live_documents(reader)
         self.names: dict[str, list[str]] = {}
         # Per facet: row pointers (size + 1) and the tag ids of every document's row.
         self.rows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -33,7 +35,7 @@ class FacetIndex:
             for term in reader.lexicon(field):
                 tag_id = len(names)
                 names.append(term.decode("utf-8") if isinstance(term, bytes) else term)
-                docs = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int64)
+                docs = read_postings(reader, field, term, live)[0]
                 docs_parts.append(docs)
                 tags_parts.append(np.full(len(docs), tag_id, dtype=np.int32))
             docs = np.concatenate(docs_parts) if docs_parts else np.zeros(0, dtype=np.int64)
@@ -47,11 +49,10 @@ class FacetIndex:
         # Whoosh's multi-segment column reader then leaves its documents out.
         self.years = np.zeros(size, dtype=np.int64)
         for sub, offset in reader.leaf_readers():
-            if sub.has_column("year"):
-                column = sub.column_reader("year")
-                self.years[offset : offset + sub.doc_count_all()] = np.fromiter(
-                    column, dtype=np.int64, count=sub.doc_count_all()
-                )
+            count = sub.doc_count_all()
+            if count and sub.has_column("year"):
+                column = sub.column_reader("year")  # translated: the stored years
+                self.years[offset : offset + count] = np.fromiter(column, np.int64, count)
 
     def count(self, docnums: Iterable[int] | np.ndarray, size: int = 10) -> Facets:
         """Top ``size`` values of each facet over the given documents (count, then name)."""

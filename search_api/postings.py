@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.columns import NumericColumn
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import _length_byte_cache
 
@@ -74,13 +75,9 @@ class GenerationArrays:
 
     def __init__(self, reader):
         self.size = reader.doc_count_all()
-        live = np.ones(self.size, dtype=bool)
-        for sub, offset in _leaves(reader):
-            if sub.has_deletions():
-                dead = np.fromiter(sub._perdoc.deleted_docs(), dtype=np.int64)  # noqa: SLF001
-                live[dead + offset] = False
-        self.live = live
-        self.has_deletions = not bool(live.all())
+        live = live_documents(reader)
+        self.live = np.ones(self.size, dtype=bool) if live is None else live
+        self.has_deletions = live is not None
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, np.ndarray] = {}
         self._cache: OrderedDict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = OrderedDict()
@@ -107,13 +104,12 @@ class GenerationArrays:
         sort keys, as small integers: raw values can pass int64, e.g. a missing date)."""
         got = self._columns.get(field)
         if got is None:
-            values = [
-                v
+            parts = [
+                column_values(sub.column_reader(field, translate=False), sub.doc_count_all())
                 for sub, _offset in _leaves(reader)
-                for v in sub.column_reader(field, translate=False)
             ]
-            _, got = np.unique(np.array(values, dtype=object), return_inverse=True)
-            got = got.astype(np.int64)
+            values = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            got = np.unique(values, return_inverse=True)[1].astype(np.int64).reshape(-1)
             with self._lock:
                 self._columns[field] = got
         return got
@@ -141,24 +137,44 @@ class GenerationArrays:
         return got
 
     def _read(self, reader, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
-        format_ = reader.schema[field].format
-        ids_parts, weight_parts = [], []
-        for sub, offset in _leaves(reader):
-            try:
-                matcher = sub._terms.matcher(field, text, format_)  # noqa: SLF001
-            except (KeyError, TermNotFound):
-                continue
-            ids, weights = _read_blocks(matcher)
-            ids_parts.append(ids + offset)
-            weight_parts.append(weights)
-        if not ids_parts:
-            return _EMPTY_IDS, np.zeros(0, dtype=np.float32)
-        ids = np.concatenate(ids_parts)
-        weights = np.concatenate(weight_parts)
-        if self.has_deletions:
-            keep = self.live[ids]
-            ids, weights = ids[keep], weights[keep]
-        return ids, weights
+        return read_postings(reader, field, text, self.live if self.has_deletions else None)
+
+
+def live_documents(reader) -> np.ndarray | None:
+    """Which documents are not deleted (a boolean mask), or None when none is."""
+    live = None
+    for sub, offset in _leaves(reader):
+        if sub.has_deletions():
+            if live is None:
+                live = np.ones(reader.doc_count_all(), dtype=bool)
+            dead = np.fromiter(sub._perdoc.deleted_docs(), dtype=np.int64)  # noqa: SLF001
+            live[dead + offset] = False
+    return live
+
+
+def read_postings(
+    reader, field: str, text: bytes, live: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers holding ``text`` in ``field`` and the frequency in each, read a
+    block at a time; documents not ``live`` (deleted) left out."""
+    format_ = reader.schema[field].format
+    ids_parts, weight_parts = [], []
+    for sub, offset in _leaves(reader):
+        try:
+            matcher = sub._terms.matcher(field, text, format_)  # noqa: SLF001
+        except (KeyError, TermNotFound):
+            continue
+        ids, weights = _read_blocks(matcher)
+        ids_parts.append(ids + offset)
+        weight_parts.append(weights)
+    if not ids_parts:
+        return _EMPTY_IDS, np.zeros(0, dtype=np.float32)
+    ids = np.concatenate(ids_parts)
+    weights = np.concatenate(weight_parts)
+    if live is not None:
+        keep = live[ids]
+        ids, weights = ids[keep], weights[keep]
+    return ids, weights
 
 
 def term_values(reader, field: str, text, docs, kind: str = "positions") -> dict[int, list]:
@@ -207,8 +223,25 @@ def _length_codes(sub, field: str, count: int) -> np.ndarray:
     lenfield = _lenfield(field)
     if not perdoc.has_column(lenfield):
         return np.zeros(count, dtype=np.uint8)
-    column = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
-    return np.fromiter(column, dtype=np.uint8, count=count)
+    return column_values(perdoc.column_reader(lenfield, LENGTHS_COLUMN), count)
+
+
+def column_values(column, count: int) -> np.ndarray:
+    """Every value of one segment's column reader as an array, read at once for Whoosh's
+    numeric columns (fixed-size big-endian numbers; documents past the end hold the
+    default), else value by value."""
+    if isinstance(column, NumericColumn.Reader) and not column._reverse:  # noqa: SLF001
+        code = column._typecode  # noqa: SLF001
+        stored = column._count  # noqa: SLF001
+        raw = column._dbfile.get(column._basepos, stored * column._fixedlen)  # noqa: SLF001
+        dtype = np.dtype(code).newbyteorder(">")
+        values = np.full(count, column._default, dtype=dtype.newbyteorder("="))  # noqa: SLF001
+        values[:stored] = np.frombuffer(raw, dtype=dtype)
+        return values
+    values = list(column)
+    if values and isinstance(values[0], int) and max(values) >= 2**63:
+        return np.array(values, dtype=np.uint64)
+    return np.array(values) if values else np.zeros(count, dtype=np.int64)
 
 
 def _block_values(matcher, docs: np.ndarray) -> list:
