@@ -252,3 +252,23 @@ def test_a_phrase_check_past_the_time_limit_says_so(searcher, monkeypatch):
     got = collect(searcher, arrays, query, 10, time_limit=-1.0)
     assert got.timed_out
     assert engine_module.QUERY_TIME_LIMIT_S > 0
+
+
+def test_date_filters_leave_out_undated_articles_in_every_segment(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    dated = [{"id": "d1", "body": "Grain news.", "date": "1987-03-02", "people": [], "places": []}]
+    _write(archive / "dated.jsonl", dated)
+    build_index(archive, tmp_path / "index")
+    undated = [{"id": f"u{i}", "body": "Grain news.", "people": [], "places": []} for i in range(3)]
+    _write(archive / "undated.jsonl", undated)  # a segment without a date column
+    build_index(archive, tmp_path / "index")
+    engine = Engine(tmp_path / "index")
+    for after in (
+        {"date_from": datetime(1987, 1, 1).date()},
+        {"date_to": datetime(1990, 1, 1).date()},
+    ):
+        got = engine.search(SearchRequest(q="grain", **after))
+        assert [h.id for h in got.results] == ["d1"], after
+        assert got.total == 1
+    assert engine.search(SearchRequest(q="grain")).total == 4
