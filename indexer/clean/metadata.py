@@ -185,6 +185,7 @@ class Metadata:
     url: str | None = None
     author: str | None = None
     site_name: str | None = None
+    section: str | None = None
 
     def offer(self, **values: Any) -> None:
         """Fill each still-empty field from ``values`` (callers go from most to least trusted).
@@ -227,6 +228,7 @@ def _from_json_ld(meta: Metadata, tree: HtmlElement) -> None:
             or parse_date(_first_str(node.get("dateCreated"))),
             url=absolute_url(node.get("url")) or absolute_url(entity),
             author=_join_authors(authors),
+            section=_section(node.get("articleSection")),
         )
         publisher = node.get("publisher")
         if isinstance(publisher, dict) and "name" not in publisher:
@@ -237,6 +239,13 @@ def _from_json_ld(meta: Metadata, tree: HtmlElement) -> None:
         # A WebSite node names the site even when no article node does.
         if "website" in _types(node) and isinstance(node.get("name"), str):
             meta.offer(site_name=one_line(node["name"]))
+
+
+def _section(value: Any) -> str | None:
+    """A section name: JSON-LD ``articleSection`` (a string or a list: the first) or meta."""
+    value = _first_str(value)
+    value = one_line(value) if value else ""
+    return value[:100] or None
 
 
 def _first_str(value: Any) -> str | None:
@@ -267,6 +276,7 @@ def _from_meta(meta: Metadata, metas: dict[str, str]) -> None:
         or parse_date(metas.get("og:published_time")),
         author=None if _is_url(article_author) else _join_authors([article_author]),
     )
+    meta.offer(section=_section(metas.get("article:section")))
     meta.offer(title=one_line(metas.get("twitter:title")))
     for key in _META_TITLE_KEYS:
         meta.offer(title=one_line(metas.get(key)))
