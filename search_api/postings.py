@@ -588,13 +588,18 @@ def collect(
     depth: int,
     order: tuple[tuple[str, bool], ...] | None = None,
     time_limit: float = 3.0,
+    weights: np.ndarray | None = None,
 ) -> Collected:
     """Match ``query``; keep the best ``depth`` by score, or by ``order``: ``(field,
     reverse)`` sort columns, ``("score", False)`` for the score (best first), document
-    order breaking ties, as Whoosh's collectors order them."""
+    order breaking ties, as Whoosh's collectors order them. ``weights`` (one per document
+    number, e.g. ``search_api.recency``) multiply every match's score before the best are
+    picked."""
     evaluator = _Evaluator(searcher, arrays, time.monotonic() + time_limit)
     m = evaluator.run(query)
     ids, scores = m.ids, m.scores
+    if weights is not None and len(ids):
+        scores = scores * weights[ids]
     if order is None:
         rows = _best(ids, scores, depth)
         top = [(int(ids[i]), float(scores[i])) for i in rows]
