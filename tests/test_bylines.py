@@ -132,3 +132,21 @@ section = "nav a[href='/sport']"
 def test_a_bad_section_rule_is_refused_with_its_rule(rule, message):
     with pytest.raises(ValueError, match=message):
         SiteRules.loads(f'[[rule]]\nhost = "a.example"\n{rule}\n')
+
+
+def test_every_author_meta_counts_and_an_itemprop_citation_does_not():
+    head = (
+        '<meta name="dc.Creator" content=" Ann  Lee ">'
+        '<meta name="dc.Creator" content="Bo Chan">'
+        '<meta itemprop="author" content="NH. Shear, SP. Spielberg">'
+    )
+    assert clean_html(page(head)).author == "Ann Lee, Bo Chan"
+
+
+def test_an_organisation_or_a_handle_is_no_byline_and_rel_author_is():
+    data = {"@type": "NewsArticle", "author": {"@type": "Organization", "name": "Courier"}}
+    head = ld(data) + '<meta property="article:author" content="@courier">'
+    html = page(head).replace(
+        "<article>", '<article><a rel="author" href="/author/ann">Ann Lee</a>'
+    )
+    assert clean_html(html).author == "Ann Lee"
