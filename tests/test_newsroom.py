@@ -289,3 +289,34 @@ def test_the_page_filters_by_author_and_section(client):
     assert "Author:</span> <bdi>Ann Lee</bdi>" in text
     assert '<input type="hidden" name="author" value="Ann Lee">' in text
     assert 'href="/?q=budget&amp;author=Ann+Lee&amp;section=Politics"' in text
+
+
+def test_the_synonym_file_is_read_again_with_a_new_generation(tmp_path):
+    import json
+
+    from falcon import testing
+
+    from indexer.build import build_index
+
+    articles = [{"id": "a", "title": "Waiting lists", "body": "The NHS said lists fell."}]
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    rows = [json.dumps({"people": [], "places": [], **a}) for a in articles]
+    (archive / "a.jsonl").write_text("\n".join(rows), "utf-8")
+    build_index(archive, tmp_path / "index")
+    path = tmp_path / "synonyms.txt"
+    path.write_text("fed => federal reserve\n")
+    client = testing.TestClient(create_app(Settings(index_dir=tmp_path / "index", synonyms=path)))
+    assert ids(search(client, q="health service")) == []
+    path.write_text("nhs, health service\nbad => line => here\n")  # a bad file is not taken
+    (archive / "b.jsonl").write_text(
+        json.dumps({"id": "b", "body": "x", "people": [], "places": []}), "utf-8"
+    )
+    build_index(archive, tmp_path / "index")
+    assert ids(search(client, q="health service")) == []
+    path.write_text("nhs, health service\n")
+    (archive / "c.jsonl").write_text(
+        json.dumps({"id": "c", "body": "y", "people": [], "places": []}), "utf-8"
+    )
+    build_index(archive, tmp_path / "index")
+    assert ids(search(client, q="health service")) == ["a"]
