@@ -1,6 +1,6 @@
 """Measure the newsroom features of issue 15 on Reuters-21578: freshness and latency.
 
-Stages (``--stages``, default both):
+Stages (``--stages``, default all three):
 
 - ``recency``: for topical queries, the share of the top 10 that ``sort=recent`` changes
   against ``relevance`` (and how often the first result changes), at the default half-life
@@ -11,7 +11,10 @@ Stages (``--stages``, default both):
   feature against the same search without it: ``sort=recent``, ``author=``/``section=``
   filters, ``timeline=1``, the country aliases on a query that has one, and every query
   that uses none of them against an engine without the two new facets and the aliases
-  (what the search did before).
+  (what the search did before);
+- ``parts``: what every query pays now: the two new facets counted, the alias lookup while
+  planning. The whole search against the code before issue 15 is ``bench/plain_latency.py``
+  (one process per version).
 
 The index: Reuters as JSONL (``bench/reuters_to_jsonl.py``'s records), built without NER
 (the stories' gold PLACES as places, no people), with a made-up byline and section per
@@ -236,10 +239,58 @@ def latency(index_dir: Path, rounds: int) -> None:
     print()
 
 
+def parts(index_dir: Path) -> None:
+    """What the features add to every query: the two new facets, the alias lookup."""
+    import numpy as np
+    from whoosh import index
+
+    from search_api.facets import FacetIndex
+    from search_api.query import QueryBuilder, parse_query
+
+    searcher = index.open_dir(str(store.current_generation(index_dir))).searcher()
+    reader = searcher.reader()
+    full = FacetIndex(reader)
+    saved = dict(facets_module.FACET_FIELDS)
+    try:
+        for name in ("author", "section"):
+            del facets_module.FACET_FIELDS[name]
+        two = FacetIndex(reader)
+    finally:
+        facets_module.FACET_FIELDS.clear()
+        facets_module.FACET_FIELDS.update(saved)
+
+    def median_ms(run, times: int) -> float:
+        out = []
+        for _ in range(times):
+            started = time.perf_counter()
+            run()
+            out.append((time.perf_counter() - started) * 1000)
+        return statistics.median(out)
+
+    print("### per-query parts, in-process (median ms)\n")
+    print("| part | without | with |")
+    print("|---|---|---|")
+    rng = np.random.default_rng(1)
+    for n in (100, 2000, min(19000, reader.doc_count_all())):
+        docs = np.sort(rng.choice(reader.doc_count_all(), n, replace=False))
+        a = median_ms(lambda docs=docs: two.count(docs, 10), 100)
+        b = median_ms(lambda docs=docs: full.count(docs, 10), 100)
+        print(
+            f"| facets of {n:,} matches: people, places, year (+ author, section) | "
+            f"{a:.3f} | {b:.3f} |"
+        )
+    queries = ["oil prices", "interest rates in japan", "coffee", TOPICAL[-1]]
+    plain, aliased = QueryBuilder(searcher), QueryBuilder(searcher, synonyms=Synonyms.builtin())
+    a = median_ms(lambda: [plain.plan(parse_query(q)) for q in queries], 200) / len(queries)
+    b = median_ms(lambda: [aliased.plan(parse_query(q)) for q in queries], 200) / len(queries)
+    print(f"| planning a query without a country name (+ the alias lookup) | {a:.3f} | {b:.3f} |")
+    print()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--stages", nargs="+", default=["recency", "latency"])
+    parser.add_argument("--stages", nargs="+", default=["recency", "latency", "parts"])
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
@@ -250,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         recency(index_dir, args.corpus)
     if "latency" in args.stages:
         latency(index_dir, args.rounds)
+    if "parts" in args.stages:
+        parts(index_dir)
     return 0
 
 
