@@ -36,12 +36,18 @@ _BY = re.compile(
     r"text|report)\s+)?by\b[\s:]*",
     re.I,
 )
+# "View all posts by Jane Doe", "More stories from Jane Doe": what precedes the name.
+_LEAD_IN = re.compile(r"^.*?\b(?:posts|articles|stories|more)\s+(?:by|from)\s+", re.I)
 _NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\S+@\S+|https?://\S+|(?<!\w)@\w+", re.I)
 _SEPARATORS = re.compile(r"\s*(?:[,;|/•·\n]|\s(?:and|&|with)\s|\s-\s|\s–\s|\s—\s)\s*", re.I)
 _LEADING_AND = re.compile(r"^\s*(?:and|&)\s+", re.I)
-_PLACE_CUT = re.compile(r"\s+(?:in|at|from|reporting\s+from)\s+.*$", re.I | re.S)
+# A place or a publication after the name: "in Moscow", "for The Mail on Sunday".
+_PLACE_CUT = re.compile(r"\s+(?:in|at|from|for|reporting\s+from)\s+.*$", re.I | re.S)
+# A word written as one with inner capitals ("PhillyVoice"): a brand, not a name ("McDonald",
+# "MacLeod", "DeShawn" are names: a capital after one to three letters is allowed).
+_BRAND = re.compile(r"^[A-Z][a-z]{3,}[A-Z]")
 _DIGIT = re.compile(r"\d")
-_TOKEN_EDGE = ".,:;'\"“”‘’()"
+_TOKEN_EDGE = ",:;'\"“”‘’()"
 
 
 def split_byline(byline: str | None) -> tuple[str, ...]:
@@ -61,7 +67,7 @@ def split_byline(byline: str | None) -> tuple[str, ...]:
     """
     if not byline or not byline.strip():
         return ()
-    text = _NOISE.sub(" ", byline[:MAX_BYLINE_CHARS])
+    text = _NOISE.sub(" ", _LEAD_IN.sub("", byline[:MAX_BYLINE_CHARS]))
     names: list[str] = []
     for part in _SEPARATORS.split(text):
         if part.lower().lstrip().startswith(NOT_AUTHOR_PREFIXES):
@@ -91,12 +97,31 @@ def _unique(names: list[str]) -> tuple[str, ...]:
     return tuple(seen.values())[:MAX_AUTHORS]
 
 
+def _word(token: str) -> str:
+    """A token without its edge punctuation; a final dot stays on initials ("R.C.", "S.")."""
+    word = token.strip(_TOKEN_EDGE)
+    if word.endswith(".") and "." not in word[:-1] and len(word) > 3:
+        word = word[:-1]  # "Doe." at the end of a sentence
+    return word.strip(".") if set(word) <= {"."} else word
+
+
+def _trim(words: list[str]) -> list[str]:
+    """A name followed by its desk or brand ("Adam Aaronson PhillyVoice Staff"): the words
+    before the first title, agency or brand word, when two or more are left."""
+    for i, word in enumerate(words):
+        key = word.lower().replace(".", "")
+        if i >= 2 and (key in TITLE_WORDS or key in NOT_A_PERSON or _BRAND.match(word)):
+            return words[:i]
+    return words
+
+
 def _as_name(part: str) -> str | None:
     """``part`` as a person's name, or None when it is a title, a place or an agency."""
-    words = [w.strip(_TOKEN_EDGE) for w in part.split()]
-    words = [w for w in words if w]
+    words = _trim([w for w in (_word(t) for t in part.split()) if w])
     if not 2 <= len(words) <= 5 or _DIGIT.search(part):
         return None
+    if words[0].lower() == "the":
+        return None  # "The Planetary Press", "The Local"
     keys = [w.lower().replace(".", "") for w in words]
     if any(k in TITLE_WORDS or k in NOT_A_PERSON for k in keys):
         return None
@@ -108,11 +133,11 @@ def _as_name(part: str) -> str | None:
     for word, key in zip(words, keys, strict=True):
         if not word[0].isupper() and key not in PARTICLES:
             return None
-        if not any(ch.isalpha() for ch in word):
+        if not any(ch.isalpha() for ch in word) or _BRAND.match(word):
             return None
     name = " ".join(words)
     if canonical_country(name) or is_region_abbreviation(name):
         return None
-    if name.isupper():
-        name = smart_title(name)
+    if name.isupper():  # "R.C. BAKER" -> "R.C. Baker": initials stay capitals
+        name = " ".join(w.upper() if "." in w else w for w in smart_title(name).split())
     return name
