@@ -306,20 +306,21 @@ class Engine:
                 query, mode = wq.Every(), "filter"
         proximity = (plan.pairs, plan.proximity_boost) if mode != "filter" else ((), 0.0)
         arrays = self._per_generation(opened, "postings", GenerationArrays)
+        weights = None
         if sort == "recent":
             half_life, floor = self.recency
             recency = self._per_generation(
                 opened, "recency", lambda reader: RecencyWeights(reader, half_life, floor)
             )
-            arrays = (arrays, recency.weights)
-        run = self._run(searcher, arrays, query, req, sort, filters, proximity)
+            weights = recency.weights
+        run = self._run(searcher, arrays, query, req, sort, filters, proximity, weights)
         few = run.total == 0 or (
             run.total < FALLBACK_BELOW and plan.content_words >= FALLBACK_MIN_WORDS
         )
         if few and mode == "all":
             fallback = plan.any_words(query_module.FALLBACK_MIN_SHARE)
             if fallback is not None:
-                more = self._run(searcher, arrays, fallback, req, sort, filters, proximity)
+                more = self._run(searcher, arrays, fallback, req, sort, filters, proximity, weights)
                 if more.total > run.total:
                     run, query, mode = more, fallback, "any"
         return _Matched(builder, parsed, query, mode, run)
@@ -355,11 +356,17 @@ class Engine:
 
     @staticmethod
     def _run(
-        searcher, arrays, query, req: SearchRequest, sort: str, filters, proximity=((), 0.0)
+        searcher,
+        arrays,
+        query,
+        req: SearchRequest,
+        sort: str,
+        filters,
+        proximity=((), 0.0),
+        weights=None,
     ) -> _Run:
-        """``arrays``: the generation's arrays, or ``(arrays, weights)`` for ``recent``."""
+        """``weights``: ``sort=recent``'s multiplier per document (search_api.recency)."""
         pairs, boost = proximity
-        arrays, weights = arrays if isinstance(arrays, tuple) else (arrays, None)
         order = None
         if sort not in ("relevance", "recent"):
             order = (*date_order(sort), ("score", False))
