@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install index run test lint format eval-entities eval-html eval-metadata eval-quotes eval-ranking eval-judged mixed-archive fuzz bench bench-scale clean
+.PHONY: install index run test lint format eval-entities eval-html eval-metadata eval-quotes eval-ranking eval-judged eval-newsroom mixed-archive fuzz bench bench-scale clean
 
 install: $(STAMP)
 
@@ -39,6 +39,9 @@ eval-html: install
 
 eval-metadata: install
 	$(PY) bench/eval_metadata.py
+
+eval-newsroom: install
+	$(PY) bench/eval_newsroom.py
 
 eval-quotes: install
 	$(PY) -m bench.eval_quotes --all --output bench/results/quotes.md

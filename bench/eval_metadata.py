@@ -42,7 +42,9 @@ import trafilatura  # noqa: E402
 from htmldate import find_date  # noqa: E402
 
 from bench.eval_html import DEFAULT_CORPUS, _md_table, _read_gz, _title_key  # noqa: E402
+from indexer.bylines import split_byline  # noqa: E402
 from indexer.clean import TRAFILATURA_OPTIONS, clean_html  # noqa: E402
+from indexer.schema import fold  # noqa: E402
 
 FIELD_NAMES = ("title", "date", "author", "url")
 
@@ -209,6 +211,30 @@ def score(result: Result, pages: list[Page], corpus: str, name: str) -> str:
     return f"{right}/{len(pairs)} ({found} found)"
 
 
+def expected_names(wanted: str) -> list[str]:
+    """The people of an annotated author string: its parts of two or more words."""
+    parts = (p.strip() for p in re.split(r";|,| and |/", wanted))
+    return [p for p in parts if len(p.split()) >= 2]
+
+
+def names_score(result: Result, pages: list[Page]) -> str:
+    """The byline split into names (``indexer.bylines.split_byline``, what ``authors``
+    holds): pages whose every expected name is one of ours, and whose names are exactly the
+    expected ones, out of the trafilatura-eval pages annotated with a person's name."""
+    every = exact = total = extra = 0
+    for values, page in zip(result.values, pages, strict=True):
+        want = page.expected.get("author")
+        if page.corpus != "trafilatura-eval" or not want or not expected_names(want):
+            continue
+        total += 1
+        wanted = {fold(n) for n in expected_names(want)}
+        ours = {fold(n) for n in split_byline(values.get("author"))}
+        every += wanted <= ours
+        exact += wanted == ours
+        extra += len(ours - wanted)
+    return f"{every}/{total} every name, {exact}/{total} exactly; {extra} names not expected"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every system on every page and print one table per corpus."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -247,6 +273,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"### {corpus}: {count} pages (right / annotated, and how many gave a value)\n")
         print(_md_table(["system", *FIELD_NAMES], rows))
         print()
+    print("### authors: the byline split into people's names (trafilatura-eval)\n")
+    rows = [[r.name, names_score(r, pages)] for r in results[:2]]
+    print(_md_table(["system", "authors"], rows))
+    print()
     speed = [[r.name, f"{r.ms_per_page:.0f}"] for r in results if "else" not in r.name]
     print(_md_table(["system", "ms/page (whole call)"], speed))
     return 0

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.bylines import author_list
 from indexer.clean.textdump import split_articles
 from indexer.documents import RawArticle
 
@@ -243,6 +244,7 @@ def _record_to_raw(file: ArchiveFile, record: object) -> RawArticle:
         places = _str_list(record.get("places"))
     except ValueError as exc:
         raise ValueError(f"'people'/'places' {exc}") from None
+    author, authors = _author(record.get("author"))
     return RawArticle(
         id=str(rid).strip(),
         source=file.path,
@@ -251,7 +253,20 @@ def _record_to_raw(file: ArchiveFile, record: object) -> RawArticle:
         html=html if not (body and body.strip()) else None,
         url=_opt_str(record, "url"),
         date=_opt_str(record, "date"),
-        author=_opt_str(record, "author"),
+        author=author,
+        authors=authors,
+        section=_opt_str(record, "section"),
         people=people,
         places=places,
     )
+
+
+def _author(value: object) -> tuple[str | None, tuple[str, ...] | None]:
+    """A record's ``author``: a byline string (its names read later), or a list of names
+    (kept as the newsroom gave them; the byline is then the names joined)."""
+    if value is None or isinstance(value, str | int | float):
+        return (None if value is None else str(value)), None
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        authors = author_list(value)
+        return (", ".join(authors) or None), authors
+    raise ValueError("'author' must be a string or a list of strings")

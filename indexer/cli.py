@@ -60,7 +60,7 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     )
     stats = sub.add_parser("stats", help="describe the current index")
     stats.add_argument("--index", type=Path, default=settings.index_dir, help="index folder")
-    stats.add_argument("--top", type=int, default=10, help="how many people/places to list")
+    stats.add_argument("--top", type=int, default=10, help="how many of each to list")
     return parser
 
 
@@ -102,12 +102,16 @@ def _stats(args) -> int:
     ix = whoosh_index.open_dir(str(gen))
     people: Counter[str] = Counter()
     places: Counter[str] = Counter()
+    authors: Counter[str] = Counter()
+    sections: Counter[str] = Counter()
     years: Counter[int] = Counter()
     with ix.searcher() as s:
         for fields in s.all_stored_fields():
             record = article_from_stored(fields)
             people.update(record.people)
             places.update(record.places)
+            authors.update(record.authors)
+            sections.update([record.section] if record.section else [])
             if fields.get("year"):
                 years[fields["year"]] += 1
     print(f"index:          {gen}")
@@ -118,7 +122,12 @@ def _stats(args) -> int:
     print(f"archive files:  {len(manifest)}")
     if years:
         print(f"years:          {min(years)}-{max(years)}")
-    for label, counter in (("people", people), ("places", places)):
+    for label, counter in (
+        ("people", people),
+        ("places", places),
+        ("authors", authors),
+        ("sections", sections),
+    ):
         top = ", ".join(f"{name} ({n})" for name, n in counter.most_common(args.top))
         print(f"top {label}:".ljust(16) + (top or "-"))
     return 0

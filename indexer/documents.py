@@ -22,7 +22,11 @@ class RawArticle:
         title, body: plain text when the file gave text (text dumps, JSONL ``body``).
         html: the page markup when the file gave HTML: raw bytes from an HTML file (the cleaner
             honours its declared charset), text from a JSONL ``html`` field.
-        url, date, author: metadata the file gave, if any (date as an ISO 8601 string).
+        url, date, author: metadata the file gave, if any (date as an ISO 8601 string;
+            author the byline string).
+        authors: the newsroom's own list of names (a JSONL ``author`` list); ``None`` means
+            "read them from the byline".
+        section: the section the file gave (JSONL ``section``).
         people, places: the newsroom's own tags (JSONL); ``None`` means "extract them".
     """
 
@@ -36,11 +40,15 @@ class RawArticle:
     author: str | None = None
     people: tuple[str, ...] | None = None
     places: tuple[str, ...] | None = None
+    authors: tuple[str, ...] | None = None
+    section: str | None = None
 
 
 @dataclass(frozen=True)
 class Article:
-    """One clean article, ready for the index (``quotes``: its attributed quotations)."""
+    """One clean article, ready for the index (``quotes``: its attributed quotations;
+    ``author``: the byline as given, ``authors``: the names in it; ``section``: where the
+    newsroom filed it)."""
 
     id: str
     source: str
@@ -52,3 +60,5 @@ class Article:
     people: tuple[str, ...] = field(default_factory=tuple)
     places: tuple[str, ...] = field(default_factory=tuple)
     quotes: tuple[Quote, ...] = field(default_factory=tuple)
+    authors: tuple[str, ...] = field(default_factory=tuple)
+    section: str | None = None

@@ -258,6 +258,25 @@ def country_names() -> dict[str, list[str]]:
     return {name: list(dict.fromkeys(values)) for name, values in spellings.items()}
 
 
+def country_aliases() -> dict[str, list[str]]:
+    """Canonical country name -> its spellings that are safe to treat as the same words in a
+    query ("UK", "Britain", "Great Britain", "United Kingdom"): the spellings the
+    gazetteer leaves to the model because they are also common words ("Chad", "CAR",
+    "Man") are left out, except "America" (in a query, the country). Countries with one
+    spelling are left out."""
+    ambiguous = {_key(n) for n in _NOT_IN_GAZETTEER if n != "America"}
+    out: dict[str, list[str]] = {}
+    for canonical, names in country_names().items():
+        seen: dict[str, str] = {}
+        for name in names:
+            key = _key(_LEADING_DROP.sub("", name))
+            if key and key not in ambiguous and len(key.split()) <= 5:
+                seen.setdefault(key, name)
+        if len(seen) > 1 and _key(canonical) not in ambiguous:
+            out[canonical] = list(seen.values())
+    return out
+
+
 def canonical_country(name: str) -> str | None:
     """Return the canonical name when ``name`` is a country spelling, else ``None``."""
     return _country_table().get(_key(clean_place_span(name)))

@@ -18,10 +18,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 
+from indexer.bylines import split_byline
 from indexer.clean import clean_html, normalize_text
 from indexer.dates import index_datetime, parse_date
 from indexer.documents import Article, RawArticle
 from indexer.quotes import find_quotes
+from indexer.schema import TAG_SEPARATOR
 
 _SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)")
 MAX_FALLBACK_TITLE_CHARS = 120
@@ -45,6 +47,12 @@ def _nfc(text: str | None) -> str | None:
     return text or None
 
 
+def _section(value: str | None) -> str | None:
+    """A section name as stored: one line, NFC, at most 100 characters, no tag separator."""
+    value = " ".join((_nfc(value) or "").replace(TAG_SEPARATOR, " ").split())
+    return value[:100] or None
+
+
 def clean_article(raw: RawArticle, rules=None) -> tuple[Article | None, list[str]]:
     """Turn a raw record into an article without entities.
 
@@ -53,7 +61,7 @@ def clean_article(raw: RawArticle, rules=None) -> tuple[Article | None, list[str
         and then ``problems`` says why.
     """
     problems: list[str] = []
-    title, url, author = raw.title, raw.url, raw.author
+    title, url, author, section = raw.title, raw.url, raw.author, raw.section
     date = parse_date(raw.date)  # the record's own date wins, even when unreadable
     if raw.html is not None:
         page = clean_html(raw.html, path=raw.source, rules=rules)
@@ -62,6 +70,7 @@ def clean_article(raw: RawArticle, rules=None) -> tuple[Article | None, list[str
         url = url or page.url
         date = page.date if not raw.date else date
         author = author or page.author
+        section = section or page.section
     else:
         body = normalize_text(raw.body or "")
     body = body.strip()
@@ -80,6 +89,8 @@ def clean_article(raw: RawArticle, rules=None) -> tuple[Article | None, list[str
         url=_nfc(url),
         date=index_datetime(date),
         author=_nfc(author),
+        authors=raw.authors if raw.authors is not None else split_byline(_nfc(author)),
+        section=_section(section),
         people=raw.people or (),
         places=raw.places or (),
     )

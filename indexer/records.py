@@ -8,7 +8,7 @@ format: this module owns both, so a field added, renamed or re-encoded changes h
     ``StoredArticle`` / ``article_from_stored(fields)``: an article record read back;
     ``StoredQuote`` / ``quote_from_stored(fields)``: a quotation record read back;
     ``join_tags`` / ``split_tags``: the multi-valued exact fields (``people_tag``,
-    ``places_tag``), joined by ``TAG_SEPARATOR``.
+    ``places_tag``, ``authors_tag``), joined by ``TAG_SEPARATOR``.
 """
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ class StoredArticle:
     source: str
     content_hash: str | None = None
     quotes: list[StoredQuoteSpan] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    section: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ def article_document(article: Article, content_hash: str) -> dict:
         "places_tag": join_tags(article.places),
         "url": article.url,
         "author": article.author or "",
+        "authors": "\n".join(article.authors),
+        "authors_tag": join_tags(article.authors),
         "source": article.source,
         "content_hash": content_hash,
         "quotes": [[q.start, q.end, q.text, q.speaker] for q in article.quotes],
@@ -93,6 +97,8 @@ def article_document(article: Article, content_hash: str) -> dict:
     if article.date is not None:
         doc["date"] = article.date
         doc["year"] = article.date.year
+    if article.section:
+        doc["section"] = article.section
     return doc
 
 
@@ -110,6 +116,8 @@ def article_from_stored(fields: dict) -> StoredArticle:
         source=fields.get("source", ""),
         content_hash=fields.get("content_hash"),
         quotes=[StoredQuoteSpan(*span) for span in fields.get("quotes") or []],
+        authors=split_tags(fields.get("authors_tag")),
+        section=fields.get("section") or None,
     )
 
 

@@ -31,7 +31,7 @@ from whoosh.analysis import (
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # A word: a dotted abbreviation ("U.S.", "U.K.") is one, and so is a word with inner
 # apostrophes of any style ("Kremlin’s", "don't"), kept whole for ApostropheFilter.
@@ -130,7 +130,8 @@ def name_analyzer():
     )
 
 
-# Separator for the multi-valued exact fields (people_tag, places_tag); names never hold it.
+# Separator for the multi-valued exact fields (people_tag, places_tag, authors_tag); names
+# never hold it.
 TAG_SEPARATOR = ","
 
 
@@ -157,7 +158,12 @@ def build_schema() -> Schema:
         dated=NUMERIC(int, sortable=True),
         year=NUMERIC(int, stored=True, sortable=True),
         url=STORED(),
+        # The byline as given; ``authors`` its people's names (``author:doe`` searches them),
+        # ``authors_tag`` the exact names and ``section`` the exact section (filters, facets).
         author=TEXT(analyzer=names, stored=True),
+        authors=TEXT(analyzer=names),
+        authors_tag=KEYWORD(stored=True, commas=True, lowercase=False),
+        section=ID(stored=True),
         source=ID(stored=True),
         content_hash=STORED(),
         # [[start, end, text, speaker], ...]: where the body's quotations are (for /search).

@@ -29,7 +29,13 @@ from search_api.resources.suggest import SuggestResource
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> falcon.App:
     """Wire settings, engine and resources into a Falcon WSGI app."""
     settings = settings or Settings.from_env()
-    engine = engine or Engine(settings.index_dir)
+    # A bad synonym file raises SynonymError here: start-up stops with its message.
+    engine = engine or Engine(
+        settings.index_dir,
+        synonyms_path=settings.synonyms,
+        recency_half_life_days=settings.recency_half_life_days,
+        recency_floor=settings.recency_floor,
+    )
     cors = settings.cors_origins
     middleware = [GenerationCache(engine, vary_origin=bool(cors))]
     if cors:
@@ -52,9 +58,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_error_handler(Exception, errors.handle_unexpected)
     app.add_error_handler(QueryError, errors.handle_query_error)
     app.add_error_handler(IndexUnavailable, errors.handle_index_unavailable)
-    app.add_route("/", SearchPageResource(engine))
+    app.add_route("/", SearchPageResource(engine, settings.default_sort))
     app.add_route("/health", HealthResource(engine))
-    app.add_route("/search", SearchResource(engine))
+    app.add_route("/search", SearchResource(engine, settings.default_sort))
     app.add_route("/suggest", SuggestResource(engine))
     app.add_route("/quotes", QuotesResource(engine))
     app.add_route("/widget.js", StaticResource("widget.js"))

@@ -4,8 +4,10 @@ Knows nothing of HTTP. Parts:
     ``Engine``: one per process; gives each thread its own Whoosh searcher (searchers are not
     thread-safe), reused across requests and reopened when a build switches ``current``;
     ``Engine.search``: ranked search (all words, then the any-word fallback for long
-    queries), filters, facets, sorting, pages, snippets and did-you-mean; queries are
-    matched, counted and scored over arrays (search_api/postings.py), per generation;
+    queries), filters, facets, sorting (``recent``: relevance times freshness,
+    search_api/recency.py), pages, snippets and did-you-mean; synonyms widen the query
+    (search_api/synonyms.py, reloaded with each generation); queries are matched, counted
+    and scored over arrays (search_api/postings.py), per generation;
     ``Engine.quotes``: quotation search (the quotation index of the same generation): by
     words or phrase, by speaker, best first or in date order ("where it first appeared");
     ``SearchRequest``, ``QuoteRequest``: what goes in; what comes out (``SearchResponse``,
@@ -18,6 +20,7 @@ Knows nothing of HTTP. Parts:
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
@@ -45,12 +48,14 @@ from search_api.query import (
     QueryError,
     parse_query,
 )
+from search_api.recency import RecencyWeights
 from search_api.responses import (
     ArticleRecord,
     HealthInfo,
     Hit,
     QuoteHit,
     QuoteResponse,
+    QuoteSort,
     SearchResponse,
     Sort,
 )
@@ -63,8 +68,12 @@ from search_api.snippets import (
 from search_api.spelling import SUGGEST_RATIO, SpellIndex, suggest_query
 from search_api.suggest import NameIndex, Suggestion
 from search_api.suggest import suggest as complete
+from search_api.synonyms import SynonymError, Synonyms
+
+log = logging.getLogger(__name__)
 
 SORTS: tuple[str, ...] = get_args(Sort)
+QUOTE_SORTS: tuple[str, ...] = get_args(QuoteSort)
 # Fields of the quotation index searched when the query names none: the quoted words.
 QUOTE_FIELDS = ("body",)
 # In /quotes, ``people:`` (as in /search) means the speaker, as ``speaker:`` does.
@@ -101,6 +110,9 @@ class SearchRequest:
     places: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
+    authors: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    timeline: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,11 +170,39 @@ class _Opened:
 class Engine:
     """Reads the index in ``index_dir``; safe to share between threads."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(
+        self,
+        index_dir: Path,
+        *,
+        synonyms_path: Path | None = None,
+        recency_half_life_days: float = 365.0,
+        recency_floor: float = 0.5,
+    ):
+        """Raises ``SynonymError`` when the synonym file cannot be used (start-up stops)."""
         self.index_dir = Path(index_dir)
         self._local = threading.local()
         self._facet_lock = threading.Lock()
         self._facet_cache: dict[tuple[Path, str], object] = {}
+        self.synonyms_path = synonyms_path
+        self.recency = (recency_half_life_days, recency_floor)
+        self._good_synonyms = self._read_synonyms()
+
+    def _read_synonyms(self) -> Synonyms:
+        """The built-in aliases and the newsroom's file (read again for each generation)."""
+        builtin = Synonyms.builtin()
+        if self.synonyms_path is None:
+            return builtin
+        return builtin.merged(Synonyms.load(self.synonyms_path))
+
+    def _synonyms(self, opened: _Opened) -> Synonyms:
+        def reload(_reader) -> Synonyms:
+            try:
+                self._good_synonyms = self._read_synonyms()
+            except SynonymError as exc:  # a running API keeps the last good file
+                log.error("synonyms not reloaded, the previous ones stay: %s", exc)
+            return self._good_synonyms
+
+        return self._per_generation(opened, "synonyms", reload)
 
     def _open(self) -> _Opened:
         gen = store.current_generation(self.index_dir)
@@ -243,7 +283,7 @@ class Engine:
         with the any-word fallback when every word finds (almost) nothing."""
         searcher = opened.searcher
         parsed = parse_query(req.q)
-        builder = QueryBuilder(searcher)
+        builder = QueryBuilder(searcher, synonyms=self._synonyms(opened))
         plan = builder.plan(parsed)
         filters = _filters(req)
         sort = req.sort
@@ -252,7 +292,7 @@ class Engine:
                 raise QueryError("Give a query (q) or at least one filter.")
             query: wq.Query = wq.Every()
             mode = "filter"
-            if sort == "relevance":
+            if sort in ("relevance", "recent"):
                 sort = "newest"
         elif plan.content_words >= LONG_QUERY_WORDS and not plan.has_or:
             # A long query (a reader's question, a pasted headline): ranked any-word.
@@ -266,14 +306,21 @@ class Engine:
                 query, mode = wq.Every(), "filter"
         proximity = (plan.pairs, plan.proximity_boost) if mode != "filter" else ((), 0.0)
         arrays = self._per_generation(opened, "postings", GenerationArrays)
-        run = self._run(searcher, arrays, query, req, sort, filters, proximity)
+        weights = None
+        if sort == "recent":
+            half_life, floor = self.recency
+            recency = self._per_generation(
+                opened, "recency", lambda reader: RecencyWeights(reader, half_life, floor)
+            )
+            weights = recency.weights
+        run = self._run(searcher, arrays, query, req, sort, filters, proximity, weights)
         few = run.total == 0 or (
             run.total < FALLBACK_BELOW and plan.content_words >= FALLBACK_MIN_WORDS
         )
         if few and mode == "all":
             fallback = plan.any_words(query_module.FALLBACK_MIN_SHARE)
             if fallback is not None:
-                more = self._run(searcher, arrays, fallback, req, sort, filters, proximity)
+                more = self._run(searcher, arrays, fallback, req, sort, filters, proximity, weights)
                 if more.total > run.total:
                     run, query, mode = more, fallback, "any"
         return _Matched(builder, parsed, query, mode, run)
@@ -299,7 +346,7 @@ class Engine:
             per_page=req.per_page,
             results=self._page(searcher, run, m.query if m.mode != "filter" else None, req),
             facets=self._per_generation(opened, "facets", FacetIndex).count(
-                run.docnums, FACET_SIZE
+                run.docnums, FACET_SIZE, all_years=req.timeline
             ),
             suggestion=suggestion,
             mode=m.mode,
@@ -309,11 +356,19 @@ class Engine:
 
     @staticmethod
     def _run(
-        searcher, arrays, query, req: SearchRequest, sort: str, filters, proximity=((), 0.0)
+        searcher,
+        arrays,
+        query,
+        req: SearchRequest,
+        sort: str,
+        filters,
+        proximity=((), 0.0),
+        weights=None,
     ) -> _Run:
+        """``weights``: ``sort=recent``'s multiplier per document (search_api.recency)."""
         pairs, boost = proximity
         order = None
-        if sort != "relevance":
+        if sort not in ("relevance", "recent"):
             order = (*date_order(sort), ("score", False))
         if filters is not None:
             # Filters join the query at score 0: Whoosh's FilterCollector would bypass the
@@ -323,13 +378,15 @@ class Engine:
         rerank = order is None and bool(pairs)
         if rerank:
             depth = max(depth, query_module.PROXIMITY_CANDIDATES)
-        run = _collect(searcher, arrays, query, depth, order)
+        run = _collect(searcher, arrays, query, depth, order, weights)
         if rerank:
             # Always the same candidates, whatever the page size: the top of page 1 is then
             # the top of every deeper answer too. Bonuses only raise scores, so the
             # re-ranked head stays above the rest.
             head = query_module.PROXIMITY_CANDIDATES
-            run.top = proximity_rerank(searcher, run.top[:head], pairs, boost) + run.top[head:]
+            run.top = (
+                proximity_rerank(searcher, run.top[:head], pairs, boost, weights) + run.top[head:]
+            )
         return run
 
     def _per_generation(self, opened: _Opened, kind: str, build, searcher=None):
@@ -368,6 +425,8 @@ class Engine:
                     snippet=row.snippet_html,
                     people=record.people,
                     places=record.places,
+                    authors=record.authors,
+                    section=record.section,
                     score=row.score,
                     quote=_quote_at(record, row.snippet),
                 )
@@ -501,6 +560,8 @@ def _article_record(stored: StoredArticle) -> ArticleRecord:
         url=stored.url,
         date=stored.date,
         author=stored.author,
+        authors=stored.authors,
+        section=stored.section,
         people=stored.people,
         places=stored.places,
         source=stored.source,
@@ -519,9 +580,10 @@ def _mark_terms(searcher, q: str) -> tuple[set[str], list[tuple[str, ...]]]:
     return highlight_parts(query, STOP_WORDS) if query is not None else (set(), [])
 
 
-def _collect(searcher, arrays: GenerationArrays, query, depth: int, order) -> _Run:
-    """Every match counted, the best ``depth`` kept (search_api.postings)."""
-    got = collect(searcher, arrays, query, depth, order, QUERY_TIME_LIMIT_S)
+def _collect(searcher, arrays: GenerationArrays, query, depth: int, order, weights=None) -> _Run:
+    """Every match counted, the best ``depth`` kept (search_api.postings); ``weights``
+    multiply the scores first (``sort=recent``)."""
+    got = collect(searcher, arrays, query, depth, order, QUERY_TIME_LIMIT_S, weights)
     return _Run(got.top, got.docnums, got.timed_out)
 
 
@@ -543,6 +605,8 @@ def _quote_at(record: StoredArticle, snippet: Snippet | None) -> dict | None:
 def _filters(req: SearchRequest) -> wq.Query | None:
     parts: list[wq.Query] = [wq.Term("people_tag", v) for v in req.people]
     parts += [wq.Term("places_tag", v) for v in req.places]
+    parts += [wq.Term("authors_tag", v) for v in req.authors]
+    parts += [wq.Term("section", v) for v in req.sections]
     if req.date_from or req.date_to:
         start = datetime.combine(req.date_from, time.min) if req.date_from else None
         end = datetime.combine(req.date_to, time.max) if req.date_to else None

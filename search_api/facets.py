@@ -17,7 +17,12 @@ import numpy as np
 from search_api.postings import live_documents, read_postings
 from search_api.responses import FacetCount, Facets
 
-FACET_FIELDS = {"people": "people_tag", "places": "places_tag"}
+FACET_FIELDS = {
+    "people": "people_tag",
+    "places": "places_tag",
+    "author": "authors_tag",
+    "section": "section",
+}
 
 
 class FacetIndex:
@@ -54,8 +59,11 @@ class FacetIndex:
                 column = sub.column_reader("year")  # translated: the stored years
                 self.years[offset : offset + count] = np.fromiter(column, np.int64, count)
 
-    def count(self, docnums: Iterable[int] | np.ndarray, size: int = 10) -> Facets:
-        """Top ``size`` values of each facet over the given documents (count, then name)."""
+    def count(
+        self, docnums: Iterable[int] | np.ndarray, size: int = 10, all_years: bool = False
+    ) -> Facets:
+        """Top ``size`` values of each facet over the given documents (count, then name);
+        with ``all_years``, every year present, oldest first (the timeline)."""
         docs = np.asarray(docnums if isinstance(docnums, np.ndarray) else list(docnums))
         docs = docs.astype(np.int64, copy=False)
         out: dict[str, list[FacetCount]] = {}
@@ -76,7 +84,11 @@ class FacetIndex:
         years = years[(years > 0) & (years < 10000)]
         if len(years):
             values, counts = np.unique(years, return_counts=True)
-            year_counts = _top(zip(values.tolist(), counts.tolist(), strict=True), size)
+            pairs = zip(values.tolist(), counts.tolist(), strict=True)
+            if all_years:
+                year_counts = [{"value": v, "count": n} for v, n in pairs]
+            else:
+                year_counts = _top(pairs, size)
         else:
             year_counts = []
         return Facets(**out, year=year_counts)

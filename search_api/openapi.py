@@ -6,7 +6,7 @@ search_api/responses.py (``components.schemas``), every field they always carry 
 
 from __future__ import annotations
 
-from search_api.engine import MAX_PER_PAGE, MAX_RESULT_DEPTH, SORTS
+from search_api.engine import MAX_PER_PAGE, MAX_RESULT_DEPTH, QUOTE_SORTS, SORTS
 from search_api.query import MAX_QUERY_CHARS
 from search_api.resources.quotes import MAX_SPEAKER_CHARS
 from search_api.responses import (
@@ -39,7 +39,7 @@ def openapi_document() -> dict:
             "q",
             {"type": "string", "maxLength": MAX_QUERY_CHARS},
             'Words, "phrases", '
-            "-exclusions, OR, title:/people:/places: prefixes, word*; blank with a filter.",
+            "-exclusions, OR, title:/people:/places:/author: prefixes, word*; blank with a filter.",
         ),
         _param("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
         _param(
@@ -50,7 +50,9 @@ def openapi_document() -> dict:
         _param(
             "sort",
             {"type": "string", "enum": list(SORTS), "default": "relevance"},
-            "Order of results (ties by relevance).",
+            "Order of results: relevance, recent (relevance blended with freshness), "
+            "newest, oldest (ties by relevance). The default is the site's "
+            "SEARCH_DEFAULT_SORT.",
         ),
         _param(
             "people",
@@ -63,6 +65,23 @@ def openapi_document() -> dict:
             {"type": "array", "items": {"type": "string"}},
             "Exact place facet values (all must match).",
             explode=True,
+        ),
+        _param(
+            "author",
+            {"type": "array", "items": {"type": "string"}},
+            "Exact author facet values (all must match).",
+            explode=True,
+        ),
+        _param(
+            "section",
+            {"type": "array", "items": {"type": "string"}},
+            "Exact section facet values (all must match).",
+            explode=True,
+        ),
+        _param(
+            "timeline",
+            {"type": "boolean", "default": False},
+            "true: facets.year holds every year present (the timeline), not the top 10.",
         ),
         _param("from", {"type": "string", "format": "date"}, "Earliest date, inclusive."),
         _param("to", {"type": "string", "format": "date"}, "Latest date, inclusive."),
@@ -81,7 +100,7 @@ def openapi_document() -> dict:
         ),
         _param(
             "sort",
-            {"type": "string", "enum": list(SORTS), "default": "relevance"},
+            {"type": "string", "enum": list(QUOTE_SORTS), "default": "relevance"},
             "relevance, or by date: oldest answers 'where did this first appear'.",
         ),
         _param("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),

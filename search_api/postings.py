@@ -353,24 +353,30 @@ class _Evaluator:
         self._b = weighting.B
         self._field_b = dict(weighting._field_B)  # noqa: SLF001
 
-    def run(self, q) -> Matches:
+    def run(self, q, within: np.ndarray | None = None) -> Matches:
+        """The matches of ``q``. ``within`` (sorted document numbers, or None): only these
+        documents' matches are wanted (an ``And``'s other parts matched only them), so an
+        exact phrase checks positions in these alone; other documents may or may not be
+        in the answer."""
         if isinstance(q, CombinedTerm):
             return self._combined(q)
         if isinstance(q, Phrase) and q.slop == 1 and len(q.words) >= 2:
-            return self._phrase(q)
+            return self._phrase(q, within)
         if isinstance(q, MinMatchOr):
             return self._minmatch(q)
         kind = type(q)
         if kind is wq.Term:
             return self._term(q.fieldname, q.text, q.boost)
         if kind is wq.Or:
-            return self._compound(q, _union)
+            return self._compound(q, _union, within)
         if kind is wq.And:
-            return self._compound(q, _intersection)
+            return self._and(q, within)
         if kind is wq.AndMaybe:
-            return _and_maybe(self.run(q.a), self.run(q.b))
+            a = self.run(q.a, within)
+            return _and_maybe(a, self.run(q.b, a.ids))
         if kind is wq.AndNot:
-            a, b = self.run(q.a), self.run(q.b)
+            a = self.run(q.a, within)
+            b = self.run(q.b, a.ids)
             keep = ~np.isin(a.ids, b.ids, assume_unique=True)
             return Matches(a.ids[keep], a.scores[keep])
         if kind is wq.Every and q.fieldname is None:
@@ -379,7 +385,7 @@ class _Evaluator:
         if kind is wq.DateRange and self._sortable(q.fieldname):
             return self._date_range(q)
         if kind is wq.ConstantScoreQuery:
-            child = self.run(q.child)
+            child = self.run(q.child, within)
             return Matches(child.ids, np.full(len(child.ids), float(q.score)))
         if q is wq.NullQuery or kind is type(wq.NullQuery):
             return Matches.empty()
@@ -468,7 +474,7 @@ class _Evaluator:
         scores = idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl))
         return Matches(ids, scores)
 
-    def _phrase(self, q: Phrase) -> Matches:
+    def _phrase(self, q: Phrase, within: np.ndarray | None = None) -> Matches:
         field = q.fieldname
         if field not in self.schema:
             return Matches.empty()
@@ -487,6 +493,10 @@ class _Evaluator:
             both = _intersection([both, other])
             if not len(both.ids):
                 return both
+        if within is not None:
+            # Positions are the cost: read them only where the rest of the query matched.
+            wanted = np.isin(both.ids, within, assume_unique=True)
+            both = Matches(both.ids[wanted], both.scores[wanted])
         keep = self._adjacent(field, btexts, both.ids)
         scores = both.scores[keep]
         if q.boost != 1.0:
@@ -536,16 +546,40 @@ class _Evaluator:
 
     # operators
 
-    def _compound(self, q, combine) -> Matches:
+    def _compound(self, q, combine, within: np.ndarray | None = None) -> Matches:
         subs = q.subqueries
         if not subs:
             return Matches.empty()
         if len(subs) == 1:
-            return self.run(subs[0])  # Whoosh ignores the boost of a one-child compound
-        out = combine([self.run(s) for s in subs])
+            return self.run(subs[0], within)  # Whoosh ignores a one-child compound's boost
+        out = combine([self.run(s, within) for s in subs])
         if q.boost != 1.0:
             out = Matches(out.ids, out.scores * q.boost)
         return out
+
+    def _and(self, q, within: np.ndarray | None = None) -> Matches:
+        """Every part must match: the parts without an exact phrase are matched first, and
+        the phrases' positions are then checked only in the documents they left (a phrase
+        of two common words, "united states", costs what the rarest other word allows).
+        The scores are summed in the parts' own order whatever the order of matching."""
+        subs = q.subqueries
+        if len(subs) < 2 or not any(_has_phrase(s) for s in subs):
+            return self._compound(q, _intersection, within)
+        order = sorted(range(len(subs)), key=lambda i: _has_phrase(subs[i]))
+        parts: dict[int, Matches] = {}
+        ids = within
+        for i in order:
+            parts[i] = self.run(subs[i], ids)
+            ids = parts[i].ids if ids is None else np.intersect1d(ids, parts[i].ids, True)
+            if not len(ids):
+                return Matches.empty()
+        scores = np.zeros(len(ids))
+        for i in range(len(subs)):
+            at = np.searchsorted(parts[i].ids, ids)
+            scores = scores + parts[i].scores[at]
+        if q.boost != 1.0:
+            scores = scores * q.boost
+        return Matches(ids, scores)
 
     def _minmatch(self, q: MinMatchOr) -> Matches:
         subs = q.subqueries
@@ -574,6 +608,15 @@ class _Evaluator:
             scores.append(m.score())
             m.next()
         return Matches(np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64))
+
+
+def _has_phrase(q) -> bool:
+    """Whether an exact phrase (whose positions are read) is anywhere in ``q``."""
+    if isinstance(q, Phrase):
+        return True
+    if isinstance(q, CombinedTerm | MinMatchOr):
+        return False
+    return any(_has_phrase(child) for child in q.children())
 
 
 def _union(parts: list[Matches]) -> Matches:
@@ -631,13 +674,18 @@ def collect(
     depth: int,
     order: tuple[tuple[str, bool], ...] | None = None,
     time_limit: float = 3.0,
+    weights: np.ndarray | None = None,
 ) -> Collected:
     """Match ``query``; keep the best ``depth`` by score, or by ``order``: ``(field,
     reverse)`` sort columns, ``("score", False)`` for the score (best first), document
-    order breaking ties, as Whoosh's collectors order them."""
+    order breaking ties, as Whoosh's collectors order them. ``weights`` (one per document
+    number, e.g. ``search_api.recency``) multiply every match's score before the best are
+    picked."""
     evaluator = _Evaluator(searcher, arrays, time.monotonic() + time_limit)
     m = evaluator.run(query)
     ids, scores = m.ids, m.scores
+    if weights is not None and len(ids):
+        scores = scores * weights[ids]
     if order is None:
         rows = _best(ids, scores, depth)
         top = [(int(ids[i]), float(scores[i])) for i in rows]

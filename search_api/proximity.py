@@ -21,12 +21,14 @@ def proximity_rerank(
     top: list[tuple[int, float | None]],
     pairs: list[tuple[str, str]],
     boost: float | None = None,
+    weights=None,
 ) -> list[tuple[int, float | None]]:
     """Re-rank the best hits: adjacent query words close together score more.
 
     Looks in the body and the title. Reads the positions of the pair words for these
     documents only (the posting blocks that hold them), so the cost does not grow with the
-    result set.
+    result set. ``weights`` (per document number): the multiplier the scores were given
+    (``sort=recent``), applied to the bonus too.
     """
     docs = [d for d, _ in top]
     terms = {t for pair in pairs for t in pair}
@@ -48,6 +50,8 @@ def proximity_rerank(
                 pa, pb = positions.get(ka, {}).get(d), positions.get(kb, {}).get(d)
                 if pa and pb and _within(pa, pb, window):
                     bonus += boost * (idf[ka] + idf[kb])
+        if weights is not None:
+            bonus *= float(weights[d])
         out.append((d, (score or 0.0) + bonus))
     out.sort(key=lambda ds: -ds[1])
     return out

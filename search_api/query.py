@@ -2,9 +2,9 @@
 
 User text is data, not syntax, except for the features we parse on purpose:
 ``"exact phrases"`` (straight or curly quotes), ``-word`` / ``-"phrase"`` and ``NOT word``
-to exclude, ``OR`` between items, ``title:`` ``people:`` ``places:`` prefixes, and ``word*``
-prefix search (expanded to a bounded number of index words). Every other character is text
-that the shared analyzer turns into words (or drops).
+to exclude, ``OR`` between items, ``title:`` ``people:`` ``places:`` ``author:`` prefixes,
+and ``word*`` prefix search (expanded to a bounded number of index words). Every other
+character is text that the shared analyzer turns into words (or drops).
 
 Parts:
     ``parse_query(text) -> ParsedQuery``: the lexer/parser (pure, no index needed);
@@ -29,6 +29,7 @@ from indexer.schema import name_analyzer
 from search_api.bm25 import CombinedTerm
 from search_api.minmatch import MinMatchOr
 from search_api.phrase import Phrase
+from search_api.synonyms import Synonyms
 
 # A reader may paste a paragraph as a question: long text is fine, its cost is bounded by
 # the plan (MAX_QUERY_TERMS), not by refusing it.
@@ -52,6 +53,10 @@ FIELD_ALIASES = {
     "places": "places",
     "place": "places",
     "speaker": "speaker",
+    # The people of the byline (``authors``: their names; ``author`` holds the byline).
+    "author": "authors",
+    "authors": "authors",
+    "by": "authors",
 }
 # Fields searched when the user names none: text fields and the people/places names.
 SEARCH_FIELDS = ("title", "body", "people", "places")
@@ -253,13 +258,16 @@ class QueryBuilder:
         searcher,
         fields: tuple[str, ...] = SEARCH_FIELDS,
         aliases: dict[str, str] | None = None,
+        synonyms: Synonyms | None = None,
     ):
         """``fields``: searched when an item names none; ``aliases``: a field prefix the
-        user wrote -> this index's field (``people:`` is the speaker in the quotation index)."""
+        user wrote -> this index's field (``people:`` is the speaker in the quotation index);
+        ``synonyms``: what widens a word (``search_api.synonyms``; none by default)."""
         self.searcher = searcher
         self.schema = searcher.schema
         self.fields = fields
         self.aliases = aliases or {}
+        self.synonyms = synonyms
 
     def tokens(self, field: str, text: str) -> list[str]:
         """The index terms the field's own analyzer makes of ``text``."""
@@ -348,10 +356,14 @@ class QueryBuilder:
         """Build every item's query once: the plan the engine runs, falls back on and marks.
 
         Prefix expansion reads the lexicon and every item is analysed, so a request plans
-        its query once and passes the plan on.
+        its query once and passes the plan on. Synonyms widen the groups here (the plan's
+        ``parsed`` stays what the user wrote).
         """
-        content = [g for g in parsed.groups if not all(self._is_stop(i) for i in g)]
-        stops = [g for g in parsed.groups if all(self._is_stop(i) for i in g)]
+        groups, excluded = parsed.groups, parsed.excluded
+        if self.synonyms is not None:
+            groups, excluded = self.synonyms.expand(groups, excluded)
+        content = [g for g in groups if not all(self._is_stop(i) for i in g)]
+        stops = [g for g in groups if all(self._is_stop(i) for i in g)]
         if not content:  # a query of stop words only: then they are the words to find
             content, stops = stops, []
         required, singles = [], []
@@ -366,7 +378,7 @@ class QueryBuilder:
                 if len(group) == 1 and not group[0].phrase and not group[0].prefix:
                     singles.append(group[0])
         optional = [q for g in stops for i in g if (q := self.item_query(i)) is not None]
-        neg = [q for i in parsed.excluded if (q := self.item_query(i)) is not None]
+        neg = [q for i in excluded if (q := self.item_query(i)) is not None]
         excluded = None if not neg else neg[0] if len(neg) == 1 else wq.Or(neg)
         return QueryPlan(
             parsed=parsed,

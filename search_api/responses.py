@@ -29,7 +29,9 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from typing import Annotated, Literal, TypedDict
 
-Sort = Literal["relevance", "newest", "oldest"]
+Sort = Literal["relevance", "recent", "newest", "oldest"]
+# /quotes has no freshness blend: relevance or date order.
+QuoteSort = Literal["relevance", "newest", "oldest"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class Hit:
     snippet: Snippet
     people: list[str]
     places: list[str]
+    authors: Annotated[list[str], Doc("The people of the byline.")]
+    section: str | None
     score: Score
     quote: Annotated[
         Quote | None,
@@ -76,7 +80,7 @@ class Hit:
 class FacetCount(TypedDict):
     """One facet value and how many articles of the result set carry it."""
 
-    value: Annotated[str | int, Doc("A person, a place, or a year.")]
+    value: Annotated[str | int, Doc("A person, a place, an author, a section, or a year.")]
     count: int
 
 
@@ -85,7 +89,11 @@ class Facets(TypedDict):
 
     people: list[FacetCount]
     places: list[FacetCount]
-    year: list[FacetCount]
+    author: list[FacetCount]
+    section: list[FacetCount]
+    year: Annotated[
+        list[FacetCount], Doc("The top years; with timeline=1, every year present, in order.")
+    ]
 
 
 @dataclass(frozen=True)
@@ -139,7 +147,7 @@ class QuoteResponse:
 
     query: str
     speaker: str
-    sort: Sort
+    sort: QuoteSort
     total: int
     page: int
     per_page: int
@@ -159,7 +167,9 @@ class ArticleRecord:
     body: str
     url: str | None
     date: Date
-    author: str | None
+    author: Annotated[str | None, Doc("The byline as the archive gave it.")]
+    authors: Annotated[list[str], Doc("The people of the byline.")]
+    section: str | None
     people: list[str]
     places: list[str]
     source: Annotated[str, Doc("The archive file it came from.")]

@@ -2,4 +2,7 @@
 
 from search_api.app import create_app
 
-app = create_app()
+try:
+    app = create_app()
+except ValueError as exc:  # bad settings or a bad synonym file line: say which, and stop
+    raise SystemExit(f"archive-search cannot start: {exc}") from None

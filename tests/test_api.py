@@ -66,6 +66,8 @@ def test_article_by_url_encoded_id(client):
         "url": None,
         "date": None,
         "author": None,
+        "authors": [],
+        "section": None,
         "people": [],
         "places": ["Russia"],
         "source": "dump.txt",

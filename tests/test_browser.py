@@ -68,6 +68,16 @@ ARTICLES = [
         "title": "Putin Meets Regional Governors",
         "body": "Vladimir Putin met governors to discuss the budget of Russia.",
         "date": "2021-02-01",
+        "author": "Ann Lee and Bo Chan",
+        "section": "Politics",
+    },
+    {
+        "id": "putin-2016",
+        "title": "Putin, Putin and Putin: A Profile",
+        "body": "Vladimir Putin at 64: Putin's Russia, Putin's circle, Putin's rule.",
+        "date": "2016-07-01",
+        "author": "By Ann Lee, Moscow Correspondent",
+        "section": "World",
     },
     {
         "id": "markup",
@@ -488,3 +498,44 @@ def test_long_unbroken_query_and_filter_wrap_inside_the_layout(stack, browser):
     assert overflow == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 1000
     page.close()
+
+
+def test_results_page_sorts_recent_and_draws_the_timeline(stack, browser):
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1000, "height": 900}
+    )
+    page = context.new_page()
+    page.goto(stack.api + "/?q=putin")
+    titles = page.locator(".result__title a")
+    assert titles.first.inner_text() == "Putin, Putin and Putin: A Profile"  # best match
+    sorts = page.locator(".sort__link")
+    assert sorts.all_inner_texts() == ["Best match", "Recent and relevant", "Newest", "Oldest"]
+    page.get_by_role("link", name="Recent and relevant").click()
+    assert "sort=recent" in page.url
+    assert titles.first.inner_text() == "Putin Meets Regional Governors"  # this year's
+    chart = page.locator("figure.timeline svg")
+    assert chart.is_visible()
+    caption = page.locator("figure.timeline figcaption").text_content()
+    assert caption == "Matches per year, 2016–2021"
+    bars = chart.locator("rect.timeline__bar")
+    assert bars.count() == 3  # 2016, 2020, 2021; the empty years are gaps
+    box = bars.nth(0).bounding_box()
+    assert box is not None and box["height"] > 10 and box["width"] > 10
+    _save_screenshot(
+        stack, page, "screenshot-timeline.png", clip={"x": 0, "y": 0, "width": 1000, "height": 620}
+    )
+    # Screen readers get the counts as text, each a link to its year.
+    assert page.locator(".timeline__text li").all_inner_texts() == [
+        "2016: 1 article",
+        "2020: 2 articles",
+        "2021: 1 article",
+    ]
+    bars.nth(1).click()
+    assert "from=2020-01-01" in page.url and "to=2020-12-31" in page.url
+    assert "sort=recent" in page.url
+    assert titles.count() == 2
+    # The byline's names are facets too.
+    page.goto(stack.api + "/?q=putin")
+    page.locator(".facet__link", has_text="Ann Lee").click()
+    assert "author=Ann+Lee" in page.url and titles.count() == 2
+    context.close()

@@ -233,7 +233,8 @@ def test_filters_without_query_list_articles(client):
 def test_sort_links(client):
     text = page(client, q="putin", sort="newest").text
     links = Links(text)
-    assert links.href("Relevance") == "/?q=putin"
+    assert links.href("Best match") == "/?q=putin"
+    assert links.href("Recent and relevant") == "/?q=putin&sort=recent"
     assert links.href("Newest") == "/?q=putin&sort=newest"
     assert links.href("Oldest") == "/?q=putin&sort=oldest"
     assert '<a class="sort__link" href="/?q=putin&amp;sort=newest" aria-current="true">' in text
@@ -340,7 +341,8 @@ def test_unavailable_index_is_an_html_503(tmp_path):
 def test_filter_only_listing_offers_date_sorts(client):
     text = page(client, places="Russia").text
     links = Links(text)
-    assert [t for _, t in links.links if t in ("Relevance", "Newest", "Oldest")] == [
+    sorts = ("Best match", "Recent and relevant", "Newest", "Oldest")
+    assert [t for _, t in links.links if t in sorts] == [
         "Newest",
         "Oldest",
     ]

@@ -101,6 +101,9 @@ QUERIES = [
     '"oil price"',
     '"the oil price"',
     '"price oil" trade',
+    # Phrases inside an And are position-checked in the other parts' documents only.
+    '"oil price" "bank rate" trade',
+    'grain "new york" OR "long-term growth" market',
     "gra*",
     "oil OR coffee",
     '"grain export" OR steel',

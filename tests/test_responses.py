@@ -34,7 +34,9 @@ def write_json(tmp_path_factory):
     ],
 )
 def test_a_body_is_its_dataclass_every_field_dates_as_isoformat(write_json, when):
-    record = ArticleRecord("a", "T", "B", None, when, None, ["P"], [], "a.jsonl")
+    record = ArticleRecord(
+        "a", "T", "B", None, when, None, ["Ann Lee"], "World", ["P"], [], "a.jsonl"
+    )
     assert write_json(record) == {
         "id": "a",
         "title": "T",
@@ -42,6 +44,8 @@ def test_a_body_is_its_dataclass_every_field_dates_as_isoformat(write_json, when
         "url": None,
         "date": when.isoformat() if when else None,
         "author": None,
+        "authors": ["Ann Lee"],
+        "section": "World",
         "people": ["P"],
         "places": [],
         "source": "a.jsonl",

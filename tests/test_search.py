@@ -130,7 +130,8 @@ def test_response_shape(client):
     assert hit["id"] == "car-troops" and hit["date"] == "2020-12-21T00:00:00"
     assert hit["places"] == ["Central African Republic", "Russia", "Rwanda", "Bangui"]
     assert isinstance(hit["score"], float)
-    assert set(body["facets"]) == {"people", "places", "year"}
+    assert set(body["facets"]) == {"people", "places", "author", "section", "year"}
+    assert set(hit) >= {"authors", "section"}
 
 
 def test_every_word_must_match_and_title_ranks_first(client):

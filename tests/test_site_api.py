@@ -130,7 +130,19 @@ def test_openapi_describes_every_route(client):
         "/openapi.json",
     }
     params = {p["name"] for p in doc["paths"]["/search"]["get"]["parameters"]}
-    assert params == {"q", "page", "per_page", "sort", "people", "places", "from", "to"}
+    assert params == {
+        "q",
+        "page",
+        "per_page",
+        "sort",
+        "people",
+        "places",
+        "author",
+        "section",
+        "from",
+        "to",
+        "timeline",
+    }
     assert doc == openapi_document()
 
 

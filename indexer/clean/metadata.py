@@ -34,6 +34,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata as trafilatura_metadata
 
+from indexer.bylines import split_byline
 from indexer.clean.text import one_line
 from indexer.dates import parse_date
 
@@ -83,14 +84,19 @@ _META_AUTHOR_KEYS = (
     "parsely-author",
     "dc.creator",
     "dcterms.creator",
+    "citation_author",
     "sailthru.author",
     "byl",
 )
+# JSON-LD authors of these types are the publisher, not a writer: a later source (or
+# trafilatura's byline) may still name the person.
+_ORGANISATION_TYPES = {"organization", "newsmediaorganization", "corporation"}
 _BYLINE_PREFIX_RE = re.compile(r"^\s*(?:by|written by|posted by|von|par|por)[\s:]+", re.I)
 
 
 def _is_url(value: str) -> bool:
-    return bool(re.match(r"^(?:https?:)?//", value.strip(), re.I))
+    """A URL or a social-media handle ("@NatGeoUK"): no byline."""
+    return bool(re.match(r"^(?:(?:https?:)?//|@\w)", value.strip(), re.I))
 
 
 def absolute_url(value: Any) -> str | None:
@@ -164,6 +170,8 @@ def _names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
     for item in values[:20]:
         if isinstance(item, dict) and "name" not in item and isinstance(item.get("@id"), str):
             item = by_id.get(item["@id"], item)
+        if isinstance(item, dict) and _types(item) & _ORGANISATION_TYPES:
+            continue
         if isinstance(item, dict):
             item = item.get("name")
             if isinstance(item, list):
@@ -185,6 +193,7 @@ class Metadata:
     url: str | None = None
     author: str | None = None
     site_name: str | None = None
+    section: str | None = None
 
     def offer(self, **values: Any) -> None:
         """Fill each still-empty field from ``values`` (callers go from most to least trusted).
@@ -227,6 +236,7 @@ def _from_json_ld(meta: Metadata, tree: HtmlElement) -> None:
             or parse_date(_first_str(node.get("dateCreated"))),
             url=absolute_url(node.get("url")) or absolute_url(entity),
             author=_join_authors(authors),
+            section=_section(node.get("articleSection")),
         )
         publisher = node.get("publisher")
         if isinstance(publisher, dict) and "name" not in publisher:
@@ -237,6 +247,13 @@ def _from_json_ld(meta: Metadata, tree: HtmlElement) -> None:
         # A WebSite node names the site even when no article node does.
         if "website" in _types(node) and isinstance(node.get("name"), str):
             meta.offer(site_name=one_line(node["name"]))
+
+
+def _section(value: Any) -> str | None:
+    """A section name: JSON-LD ``articleSection`` (a string or a list: the first) or meta."""
+    value = _first_str(value)
+    value = one_line(value) if value else ""
+    return value[:100] or None
 
 
 def _first_str(value: Any) -> str | None:
@@ -255,7 +272,26 @@ def _join_authors(names: Iterable[str]) -> str | None:
     return ", ".join(seen) or None
 
 
-def _from_meta(meta: Metadata, metas: dict[str, str]) -> None:
+def _author_metas(tree: HtmlElement) -> dict[str, list[str]]:
+    """Every value of each author ``<meta>`` (a paper lists one ``dc.creator`` per writer),
+    by ``name`` or ``property`` only: an ``itemprop="author"`` meta is as often a cited
+    work's as the page's."""
+    keys = set(_META_AUTHOR_KEYS)
+    found: dict[str, list[str]] = {}
+    for tag in tree.iter("meta"):
+        content = tag.get("content")
+        key = tag.get("name") or tag.get("property")
+        if not isinstance(key, str) or not isinstance(content, str) or not content.strip():
+            continue
+        key = key.strip().lower()
+        if key in keys and content.strip() not in found.get(key, []):
+            found.setdefault(key, []).append(content.strip())
+    return found
+
+
+def _from_meta(
+    meta: Metadata, metas: dict[str, str], authors: dict[str, list[str]] | None = None
+) -> None:
     meta.offer(site_name=one_line(metas.get("og:site_name")))
     # OpenGraph and article:* first: publishers fill them for social cards, so they are
     # the most consistently correct tags after JSON-LD.
@@ -267,15 +303,16 @@ def _from_meta(meta: Metadata, metas: dict[str, str]) -> None:
         or parse_date(metas.get("og:published_time")),
         author=None if _is_url(article_author) else _join_authors([article_author]),
     )
+    meta.offer(section=_section(metas.get("article:section")))
     meta.offer(title=one_line(metas.get("twitter:title")))
     for key in _META_TITLE_KEYS:
         meta.offer(title=one_line(metas.get(key)))
     for key in _META_DATE_KEYS:
         meta.offer(date=parse_date(metas.get(key)))
     for key in _META_AUTHOR_KEYS:
-        value = metas.get(key, "")
-        if value and not _is_url(value):
-            meta.offer(author=_join_authors(re.split(r"\s*[;|]\s*", value)))
+        values = (authors or {}).get(key, [])
+        names = [n for v in values if not _is_url(v) for n in re.split(r"\s*[;|]\s*", v)]
+        meta.offer(author=_join_authors(names))
 
 
 def _from_markup(meta: Metadata, tree: HtmlElement) -> None:
@@ -288,11 +325,24 @@ def _from_markup(meta: Metadata, tree: HtmlElement) -> None:
     for link in islice(links, 200):
         if "canonical" in link.get("rel", "").lower().split():
             meta.offer(url=absolute_url(link.get("href")))
+    meta.offer(author=_rel_author(tree))
     title = next(tree.iter("title"), None)
     page_title = one_line(element_text(title)) if title is not None else ""
     h1s = [one_line(element_text(h, " ")) for h in islice(tree.iter("h1"), 5)]
     h1s = [h for h in h1s if h]
     meta.offer(title=_pick_title(h1s, page_title, meta.site_name, meta.url))
+
+
+def _rel_author(tree: HtmlElement) -> str | None:
+    """The byline link of the page: ``<a rel="author">`` (blog and CMS templates), its
+    text when it reads as a name (at most five words, no URL)."""
+    for link in islice(tree.iter("a"), 2000):
+        if "author" not in (link.get("rel") or "").lower().split():
+            continue
+        text = one_line(element_text(link, " "))
+        if text and len(text.split()) <= 5 and not _is_url(text):
+            return _join_authors([text])
+    return None
 
 
 def _pick_title(
@@ -503,12 +553,18 @@ def read_metadata(
         meta.offer(**first)
     try:
         _from_json_ld(meta, tree)
-        _from_meta(meta, metas)
+        _from_meta(meta, metas, _author_metas(tree))
         _from_markup(meta, tree)
     except Exception:  # metadata is best effort; the body may still be found
         log.warning("metadata extraction failed for %s", source or "page", exc_info=True)
     if not meta.author:
         meta.offer(author=_trafilatura_author(tree, meta.url))
+    elif not split_byline(meta.author):
+        # The metadata names a publication or a desk ("The Planetary Press", "Agencies"):
+        # trafilatura's byline, when it names people.
+        theirs = _trafilatura_author(tree, meta.url)
+        if split_byline(theirs):
+            meta.author = theirs
     if not meta.date:
         meta.offer(date=_fallback_date(tree, meta.url))
     return meta

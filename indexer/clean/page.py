@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
 from lxml import html as lxml_html
@@ -56,6 +57,8 @@ class CleanPage:
             the page gives one).
         url: the page's canonical absolute URL.
         author: byline names, comma-separated when several.
+        section: the section the page says it belongs to (a site rule, JSON-LD
+            ``articleSection``, ``article:section``).
     """
 
     title: str | None
@@ -63,6 +66,7 @@ class CleanPage:
     date: date | datetime | None
     url: str | None
     author: str | None
+    section: str | None = None
 
 
 def _select(soup: BeautifulSoup, selectors: Iterable[str]) -> Iterator[Tag]:
@@ -92,6 +96,24 @@ def _rule_title(soup: BeautifulSoup, rule: SiteRule) -> str | None:
         text = one_line(attr(tag, "content") or tag.get_text(" "))
         if text:
             return text
+    return None
+
+
+def _rule_section(soup: BeautifulSoup | None, rule: SiteRule, url: str | None) -> str | None:
+    """The section a site rule reads: a URL path segment, or its selectors' first text."""
+    if rule.section_segment is not None:
+        path = urlsplit(url).path if url else ""
+        segments = [s for s in path.split("/") if s]
+        if len(segments) > rule.section_segment:  # the last segment is the story itself
+            segment = unquote(segments[rule.section_segment - 1])
+            return one_line(segment.replace("-", " ").replace("_", " ")).title() or None
+        return None
+    if soup is None:
+        return None
+    for tag in _select(soup, rule.section):
+        text = one_line(attr(tag, "content") or tag.get_text(" "))
+        if text:
+            return text[:100]
     return None
 
 
@@ -180,6 +202,7 @@ def clean_html(
     if rule and soup is not None:
         first = {"title": _rule_title(soup, rule), "date": _rule_date(soup, rule)}
     meta = read_metadata(tree, metas, first=first, source=path)
+    section = (_rule_section(soup, rule, meta.url) if rule else None) or meta.section
     title = meta.best_title()
 
     paragraphs: list[str] = []
@@ -201,4 +224,5 @@ def clean_html(
         date=meta.date,
         url=meta.url,
         author=meta.author,
+        section=section,
     )

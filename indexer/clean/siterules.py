@@ -28,6 +28,9 @@ Keys of a rule (all optional except that ``host`` or ``path`` is required):
 - ``path``: glob on the page's archive-relative path: ``*`` and ``?`` stay within one
   folder, ``**`` spans folders (``"mt/**"`` matches everything under ``mt/``,
   ``"**/*.html"`` every HTML page). With both ``host`` and ``path``, both must match.
+- ``section``: a CSS selector (or a list) of the element naming the page's section, or
+  ``"url:N"``: the N-th segment of the page URL's path (``"url:1"`` makes
+  ``https://example.com/politics/2020/story`` a "Politics" story).
 - ``body``, ``title``, ``date``, ``drop``: a CSS selector or a list of them (the CSS that
   BeautifulSoup's ``select`` understands). ``drop`` removes elements first; when ``body``
   matches, the text of the matched elements (paragraphs kept) is the article body, else
@@ -50,7 +53,9 @@ from urllib.parse import urlsplit
 import soupsieve
 
 _SELECTOR_KEYS = ("body", "title", "date", "drop")
-_RULE_KEYS = frozenset({"host", "path", *_SELECTOR_KEYS})
+_RULE_KEYS = frozenset({"host", "path", "section", *_SELECTOR_KEYS})
+# ``section = "url:N"``: the page URL's N-th path segment names the section.
+_URL_SEGMENT = re.compile(r"url:(\d{1,2})")
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,8 @@ class SiteRule:
         host: host name the page URL must be (or be a subdomain of), lower case, no "www.".
         path: glob the archive-relative path must match.
         body, title, date, drop: CSS selectors, in the order given.
+        section: CSS selectors of the section name, or ``section_segment``: the number
+            (from 1) of the URL path segment that names it.
     """
 
     host: str | None = None
@@ -69,6 +76,8 @@ class SiteRule:
     title: tuple[str, ...] = ()
     date: tuple[str, ...] = ()
     drop: tuple[str, ...] = ()
+    section: tuple[str, ...] = ()
+    section_segment: int | None = None
 
     def matches(self, *, url: str | None, path: str | None) -> bool:
         """Whether this rule applies to a page with this URL and archive path."""
@@ -174,7 +183,21 @@ def _parse_rule(table: object, where: str) -> SiteRule:
         if "/" in host or ":" in host or " " in host:
             raise ValueError(f"{where}: 'host' must be a bare host name like 'example.com'")
     selectors = {key: _selectors(table.get(key), f"{where}: '{key}'") for key in _SELECTOR_KEYS}
-    return SiteRule(host=host, path=path.strip() if isinstance(path, str) else None, **selectors)
+    section = table.get("section")
+    segment = None
+    if isinstance(section, str) and (m := _URL_SEGMENT.fullmatch(section.strip())):
+        segment = int(m.group(1))
+        if segment < 1:
+            raise ValueError(f"{where}: 'section': URL path segments count from 1 (url:1)")
+        selectors["section"] = ()
+    else:
+        selectors["section"] = _selectors(section, f"{where}: 'section'")
+    return SiteRule(
+        host=host,
+        path=path.strip() if isinstance(path, str) else None,
+        section_segment=segment,
+        **selectors,
+    )
 
 
 def _selectors(value: object, where: str) -> tuple[str, ...]:

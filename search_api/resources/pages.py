@@ -4,6 +4,8 @@ Works with JavaScript off (there is none). Parts:
     ``PageState``: the validated parameters of one page, and the links that change them
     (sort, page, filters added or removed), every link keeping the rest of the state;
     ``result_view``/``facet_view``/``page_numbers``: plain values the template renders;
+    ``timeline_view``: the matches per year as an inline SVG bar chart (no script), each
+    bar a link to that year, with a text equivalent;
     ``SearchPageResource``: validate, ask the engine, render ``search.html``. A bad
     parameter or query is the same page with status 400 and the message, never JSON;
     ``ENV``: the templates' Jinja environment, shared with the reading page
@@ -41,8 +43,28 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
-SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest"}
-FACET_LABELS = {"people": "People", "places": "Places", "year": "Year"}
+SORT_LABELS = {
+    "relevance": "Best match",
+    "recent": "Recent and relevant",
+    "newest": "Newest",
+    "oldest": "Oldest",
+}
+FACET_LABELS = {
+    "people": "People",
+    "places": "Places",
+    "author": "Authors",
+    "section": "Sections",
+    "year": "Year",
+}
+# Facet name -> the PageState attribute holding its filter values (and the URL parameter
+# is the facet name).
+FACET_STATE = {"people": "people", "places": "places", "author": "authors", "section": "sections"}
+CHIP_LABELS = {"people": "Person", "places": "Place", "author": "Author", "section": "Section"}
+# The timeline chart's drawing box (SVG user units) and its longest span of years drawn.
+CHART_WIDTH = 600
+CHART_HEIGHT = 90
+CHART_LABEL_HEIGHT = 16
+MAX_CHART_YEARS = 150
 # Page links shown either side of the current page (first and last are always shown).
 PAGE_WINDOW = 2
 # Only these article URLs become links; anything else (javascript:, data:, relative
@@ -88,11 +110,18 @@ class PageState:
     places: tuple[str, ...] = ()
     date_from: str = ""
     date_to: str = ""
+    authors: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    # The site's sort when a URL names none (SEARCH_DEFAULT_SORT): left out of URLs.
+    default_sort: str = "relevance"
 
     @classmethod
-    def from_request(cls, search: SearchRequest) -> PageState:
+    def from_request(cls, search: SearchRequest, default_sort: str = "relevance") -> PageState:
         """The state of a validated request."""
         return cls(
+            authors=search.authors,
+            sections=search.sections,
+            default_sort=default_sort,
             q=search.q,
             page=search.page,
             per_page=search.per_page,
@@ -104,9 +133,12 @@ class PageState:
         )
 
     @classmethod
-    def from_raw(cls, req: falcon.Request) -> PageState:
+    def from_raw(cls, req: falcon.Request, default_sort: str = "relevance") -> PageState:
         """What the user sent, unvalidated: to refill the form on a 400 page."""
         return cls(
+            authors=tuple(req.get_param_as_list("author") or ()),
+            sections=tuple(req.get_param_as_list("section") or ()),
+            default_sort=default_sort,
             q=req.get_param("q") or "",
             people=tuple(req.get_param_as_list("people") or ()),
             places=tuple(req.get_param_as_list("places") or ()),
@@ -116,7 +148,14 @@ class PageState:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.people or self.places or self.date_from or self.date_to)
+        return bool(
+            self.people
+            or self.places
+            or self.authors
+            or self.sections
+            or self.date_from
+            or self.date_to
+        )
 
     def url(self, **changes) -> str:
         """The page URL with ``changes`` applied; a change of anything but ``page`` resets
@@ -139,11 +178,13 @@ class PageState:
             pairs.append(("q", self.q))
         pairs += [("people", v) for v in self.people]
         pairs += [("places", v) for v in self.places]
+        pairs += [("author", v) for v in self.authors]
+        pairs += [("section", v) for v in self.sections]
         if self.date_from:
             pairs.append(("from", self.date_from))
         if self.date_to:
             pairs.append(("to", self.date_to))
-        if self.sort != "relevance":
+        if self.sort != self.default_sort:
             pairs.append(("sort", self.sort))
         if self.per_page != 10:
             pairs.append(("per_page", self.per_page))
@@ -155,25 +196,27 @@ class PageState:
         """The URL that narrows this search to one more facet value."""
         if facet == "year":
             return self.url(date_from=f"{value:04d}-01-01", date_to=f"{value:04d}-12-31")
-        current: tuple[str, ...] = getattr(self, facet)
+        attr = FACET_STATE[facet]
+        current: tuple[str, ...] = getattr(self, attr)
         if value in current:
             return self.url()
-        return self.url(**{facet: (*current, value)})
+        return self.url(**{attr: (*current, value)})
 
     def is_active(self, facet: str, value: str | int) -> bool:
         """Whether the facet value is one of the filters already applied."""
         if facet == "year":
             return (self.date_from, self.date_to) == (f"{value:04d}-01-01", f"{value:04d}-12-31")
-        return value in getattr(self, facet)
+        return value in getattr(self, FACET_STATE[facet])
 
     def chips(self) -> list[dict]:
         """The active filters, each with the URL that removes it."""
         out = []
-        for facet, label in (("people", "Person"), ("places", "Place")):
-            values: tuple[str, ...] = getattr(self, facet)
+        for facet, label in CHIP_LABELS.items():
+            attr = FACET_STATE[facet]
+            values: tuple[str, ...] = getattr(self, attr)
             for value in values:
                 rest = tuple(v for v in values if v != value)
-                out.append({"label": label, "value": value, "remove": self.url(**{facet: rest})})
+                out.append({"label": label, "value": value, "remove": self.url(**{attr: rest})})
         if self.date_from and self.date_to and self.date_from[:4] == self.date_to[:4]:
             if (self.date_from[5:], self.date_to[5:]) == ("01-01", "12-31"):
                 out.append(
@@ -240,10 +283,12 @@ def result_view(hit: Hit, state: PageState) -> dict:
 def facet_view(result: SearchResponse, state: PageState) -> list[dict]:
     """The facet sidebar: each facet's values with counts, links and whether applied."""
     groups = []
-    for name in ("people", "places", "year"):
+    for name in ("people", "places", "author", "section", "year"):
         values = result.facets.get(name) or []
         if name == "year":
-            values = sorted(values, key=lambda item: item["value"], reverse=True)
+            # The page asks for every year (the timeline); the list shows the top 10.
+            top = sorted(values, key=lambda item: (-item["count"], item["value"]))[:10]
+            values = sorted(top, key=lambda item: item["value"], reverse=True)
         items = [
             {
                 "value": f["value"],
@@ -256,6 +301,63 @@ def facet_view(result: SearchResponse, state: PageState) -> list[dict]:
         if items:
             groups.append({"name": name, "label": FACET_LABELS[name], "items": items})
     return groups
+
+
+def timeline_view(result: SearchResponse, state: PageState) -> dict | None:
+    """The matches per year as a bar chart: bars (with their links and labels) in SVG user
+    units, the axis labels, and the text equivalent. None for fewer than two years.
+
+    Every year from the first to the last gets a slot (an empty year is a gap, not
+    squeezed out); a year with matches links to the search narrowed to it.
+    """
+    counts = {f["value"]: f["count"] for f in result.facets.get("year") or []}
+    counts = {y: n for y, n in counts.items() if isinstance(y, int)}
+    if len(counts) < 2:
+        return None
+    first, last = min(counts), max(counts)
+    first = max(first, last - MAX_CHART_YEARS + 1)
+    years = list(range(first, last + 1))
+    slot = CHART_WIDTH / len(years)
+    top = max(counts.values())
+    bars = []
+    for i, year in enumerate(years):
+        n = counts.get(year, 0)
+        if not n:
+            continue
+        height = max(2.0, (CHART_HEIGHT - 4) * n / top)
+        bars.append(
+            {
+                "year": year,
+                "count": n,
+                "href": state.add_filter("year", year),
+                "active": state.is_active("year", year),
+                "x": round(i * slot + slot * 0.1, 2),
+                "y": round(CHART_HEIGHT - height, 2),
+                "width": round(max(slot * 0.8, 1.0), 2),
+                "height": round(height, 2),
+                "label": f"{year}: {n:,} article{'s' if n != 1 else ''}",
+            }
+        )
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100) if len(years) / s <= 12)
+    ticks = [
+        {"text": str(year), "x": round((i + 0.5) * slot, 2)}
+        for i, year in enumerate(years)
+        if year % step == 0 or i in (0, len(years) - 1)
+    ]
+    # No two labels on top of each other: one every ~40 units at least.
+    spaced: list[dict] = []
+    for tick in ticks:
+        if not spaced or tick["x"] - spaced[-1]["x"] >= 40:
+            spaced.append(tick)
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT + CHART_LABEL_HEIGHT,
+        "plot_height": CHART_HEIGHT,
+        "bars": bars,
+        "ticks": spaced,
+        "first": first,
+        "last": last,
+    }
 
 
 def page_numbers(current: int, last: int) -> list[int | None]:
@@ -293,9 +395,11 @@ def render(state: PageState, **context) -> str:
     """The search page for ``state`` (context: result, error, ...)."""
     context.setdefault("result", None)
     context.setdefault("error", None)
+    context.setdefault("timeline", None)
     # Without query words there is no relevance: the engine lists newest first.
-    choices = SORTS if state.q else tuple(s for s in SORTS if s != "relevance")
-    current = state.sort if state.q or state.sort != "relevance" else "newest"
+    relevance = ("relevance", "recent")
+    choices = SORTS if state.q else tuple(s for s in SORTS if s not in relevance)
+    current = state.sort if state.q or state.sort not in relevance else "newest"
     return ENV.get_template("search.html").render(
         state=state,
         sorts=[
@@ -316,24 +420,27 @@ def render(state: PageState, **context) -> str:
 class SearchPageResource:
     """Thin: validate, ask the engine, render the page."""
 
-    def __init__(self, engine):
+    def __init__(self, engine, default_sort: str = "relevance"):
         self.engine = engine
+        self.default_sort = default_sort
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.content_type = CONTENT_TYPE
         resp.set_headers(SECURITY_HEADERS)
         resp.cache_control = ["no-cache"]
         try:
-            search = read_search_request(req)
+            search = read_search_request(req, self.default_sort)
         except falcon.HTTPError as exc:
-            self._error(resp, PageState.from_raw(req), falcon.HTTP_400, exc.description)
+            state = PageState.from_raw(req, self.default_sort)
+            self._error(resp, state, falcon.HTTP_400, exc.description)
             return
-        state = PageState.from_request(search)
+        state = PageState.from_request(search, self.default_sort)
         if not state.q and not state.has_filters:
             resp.text = render(state)
             return
         try:
-            result = self.engine.search(search)
+            # Every year of the result set, for the timeline.
+            result = self.engine.search(replace(search, timeline=True))
         except QueryError as exc:
             self._error(resp, state, falcon.HTTP_400, str(exc))
             return
@@ -350,6 +457,7 @@ class SearchPageResource:
             result=result,
             results=[result_view(h, state) for h in result.results],
             facets=facet_view(result, state),
+            timeline=timeline_view(result, state),
             pagination=pagination(result, state),
             suggestion_href=state.url(q=result.suggestion) if result.suggestion else None,
             first=(result.page - 1) * result.per_page + 1,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import falcon
 
-from search_api.engine import QuoteRequest
+from search_api.engine import QUOTE_SORTS, QuoteRequest
 from search_api.resources.search import read_paging
 
 MAX_SPEAKER_CHARS = 200
@@ -12,7 +12,7 @@ MAX_SPEAKER_CHARS = 200
 
 def read_quote_request(req: falcon.Request) -> QuoteRequest:
     """Validate the query string into a ``QuoteRequest`` (400 on anything malformed)."""
-    paging = read_paging(req)
+    paging = read_paging(req, QUOTE_SORTS)
     speaker = (req.get_param("speaker") or "").strip()
     if len(speaker) > MAX_SPEAKER_CHARS:
         raise falcon.HTTPBadRequest(

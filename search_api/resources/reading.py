@@ -31,7 +31,18 @@ from search_api.resources.pages import (
 )
 
 # The search page's parameters, in the order its own URLs write them (PageState.url).
-SEARCH_PARAMS = ("q", "people", "places", "from", "to", "sort", "per_page", "page")
+SEARCH_PARAMS = (
+    "q",
+    "people",
+    "places",
+    "author",
+    "section",
+    "from",
+    "to",
+    "sort",
+    "per_page",
+    "page",
+)
 
 
 def back_url(req: falcon.Request) -> str | None:

@@ -7,13 +7,15 @@ import falcon
 from search_api.engine import MAX_PER_PAGE, SORTS, SearchRequest
 
 
-def read_paging(req: falcon.Request) -> dict:
+def read_paging(
+    req: falcon.Request, sorts: tuple[str, ...] = SORTS, default_sort: str = "relevance"
+) -> dict:
     """``sort``, ``page`` and ``per_page`` of a search (400 on anything malformed)."""
-    sort = req.get_param("sort", default="relevance")
-    if sort not in SORTS:
+    sort = req.get_param("sort", default=default_sort)
+    if sort not in sorts:
         raise falcon.HTTPBadRequest(
             title="Invalid parameter",
-            description=f"Unknown sort {sort!r}; use one of: {', '.join(SORTS)}.",
+            description=f"Unknown sort {sort!r}; use one of: {', '.join(sorts)}.",
         )
     return {
         "sort": sort,
@@ -24,9 +26,14 @@ def read_paging(req: falcon.Request) -> dict:
     }
 
 
-def read_search_request(req: falcon.Request) -> SearchRequest:
-    """Validate the query string into a ``SearchRequest`` (400 on anything malformed)."""
-    paging = read_paging(req)
+def _values(req: falcon.Request, name: str) -> tuple[str, ...]:
+    return tuple(v for v in (req.get_param_as_list(name) or []) if v.strip())
+
+
+def read_search_request(req: falcon.Request, default_sort: str = "relevance") -> SearchRequest:
+    """Validate the query string into a ``SearchRequest`` (400 on anything malformed);
+    ``default_sort``: the sort when the request names none (``SEARCH_DEFAULT_SORT``)."""
+    paging = read_paging(req, SORTS, default_sort)
     date_from = req.get_param_as_date("from", format_string="%Y-%m-%d")
     date_to = req.get_param_as_date("to", format_string="%Y-%m-%d")
     if date_from and date_to and date_from > date_to:
@@ -36,20 +43,24 @@ def read_search_request(req: falcon.Request) -> SearchRequest:
     return SearchRequest(
         q=(req.get_param("q") or "").strip(),
         **paging,
-        people=tuple(v for v in (req.get_param_as_list("people") or []) if v.strip()),
-        places=tuple(v for v in (req.get_param_as_list("places") or []) if v.strip()),
+        people=_values(req, "people"),
+        places=_values(req, "places"),
         date_from=date_from,
         date_to=date_to,
+        authors=_values(req, "author"),
+        sections=_values(req, "section"),
+        timeline=req.get_param_as_bool("timeline", default=False),
     )
 
 
 class SearchResource:
     """Thin: validate, ask the engine, answer."""
 
-    def __init__(self, engine):
+    def __init__(self, engine, default_sort: str = "relevance"):
         self.engine = engine
+        self.default_sort = default_sort
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         # The SearchResponse is the JSON body (search_api/responses.py); a QueryError is a
         # 400 in the error shape (errors.handle_query_error).
-        resp.media = self.engine.search(read_search_request(req))
+        resp.media = self.engine.search(read_search_request(req, self.default_sort))
