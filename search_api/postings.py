@@ -224,9 +224,9 @@ def term_values(reader, field: str, text, docs, kind: str = "positions") -> dict
         except (KeyError, TermNotFound):
             continue
         local = wanted[lo:hi] - offset
-        for doc, value in zip(local.tolist(), _block_values(matcher, local), strict=True):
-            if value is not None:
-                out[doc + offset] = decode(value)
+        for doc, found in zip(local.tolist(), _block_values(matcher, local), strict=True):
+            if found is not None:
+                out[doc + offset] = decode(found[1])
     return out
 
 
@@ -266,16 +266,16 @@ def column_values(column, count: int) -> np.ndarray:
 
 
 def _block_values(matcher, docs: np.ndarray) -> list:
-    """The stored value (encoded positions) of each of the sorted segment documents
-    ``docs`` in one term's postings, None where the term is absent; blocks holding none of
-    ``docs`` are skipped without being decoded."""
+    """``(frequency, stored value)`` (the value: encoded positions) of each of the sorted
+    segment documents ``docs`` in one term's postings, None where the term is absent;
+    blocks holding none of ``docs`` are skipped without being decoded."""
     out: list = [None] * len(docs)
     if not isinstance(matcher, W3LeafMatcher):
         for j, doc in enumerate(docs.tolist()):
             if matcher.is_active():
                 matcher.skip_to(doc)
             if matcher.is_active() and matcher.id() == doc:
-                out[j] = matcher.value()
+                out[j] = (matcher.weight(), matcher.value())
         return out
     j, n = 0, len(docs)
     while j < n:
@@ -292,9 +292,16 @@ def _block_values(matcher, docs: np.ndarray) -> list:
             ids = np.cumsum(ids)
         want = docs[j:k]
         at = np.minimum(np.searchsorted(ids, want), len(ids) - 1)
-        values = data[2]
+        weights, values = data[1], data[2]
         for offset in np.flatnonzero(ids[at] == want).tolist():
-            out[j + offset] = values[at[offset]]
+            i = int(at[offset])
+            if weights is None:
+                weight = 1.0
+            elif isinstance(weights, float):
+                weight = weights
+            else:
+                weight = float(weights[i])
+            out[j + offset] = (weight, values[i])
         j = k
         if j < n:
             if matcher._lastblock:  # noqa: SLF001
@@ -427,19 +434,22 @@ class _Evaluator:
         if btext is None:
             return Matches.empty()
         ids, weights = self.arrays.postings(self.reader, field, btext)
-        tf = weights.astype(np.float64)
-        if self.schema[field].scorable:
-            s = self.searcher
-            idf = s.idf(field, btext)
-            avgfl = s.avg_field_length(field) or 1
-            b, k1 = self._field_b.get(field, self._b), self._k1
-            fl = self.arrays.lengths(self.reader, field)[ids]
-            scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
-        else:
-            scores = tf
+        scores = self._bm25(field, btext, ids, weights.astype(np.float64))
         if boost != 1.0:
             scores = scores * boost
         return Matches(ids, scores)
+
+    def _bm25(self, field: str, btext: bytes, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        """The searcher's BM25F score of one word at the documents ``ids`` holding it ``tf``
+        times (Whoosh's own formula and statistics)."""
+        if not self.schema[field].scorable:
+            return tf
+        s = self.searcher
+        idf = s.idf(field, btext)
+        avgfl = s.avg_field_length(field) or 1
+        b, k1 = self._field_b.get(field, self._b), self._k1
+        fl = self.arrays.lengths(self.reader, field)[ids]
+        return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
 
     def _combined(self, q: CombinedTerm) -> Matches:
         parent = self.searcher
@@ -487,29 +497,38 @@ class _Evaluator:
             if btext is None:
                 return Matches.empty()
             btexts.append(btext)
-        words = [self._term(field, btext) for btext in btexts]
-        both = words[0]
-        for other in sorted(words[1:], key=lambda m: len(m.ids)):
-            both = _intersection([both, other])
-            if not len(both.ids):
-                return both
+        # Candidates from the two rarest words only: the commoner words ("the", "of") are
+        # never read whole, only in the posting blocks of the documents still in the running.
+        rarity = sorted(
+            range(len(btexts)), key=lambda i: self.reader.doc_frequency(field, btexts[i])
+        )
+        lead = [self._term(field, btexts[i]) for i in rarity[:2]]
+        candidates = _intersection(lead).ids
         if within is not None:
             # Positions are the cost: read them only where the rest of the query matched.
-            wanted = np.isin(both.ids, within, assume_unique=True)
-            both = Matches(both.ids[wanted], both.scores[wanted])
-        keep = self._adjacent(field, btexts, both.ids)
-        scores = both.scores[keep]
+            candidates = candidates[np.isin(candidates, within, assume_unique=True)]
+        if not len(candidates):
+            return Matches.empty()
+        keep, tfs = self._adjacent(field, btexts, candidates)
+        ids = candidates[keep]
+        scores = np.zeros(len(ids))
+        for btext, tf in zip(btexts, tfs, strict=True):
+            scores = scores + self._bm25(field, btext, ids, tf[keep])
         if q.boost != 1.0:
             scores = scores * q.boost
-        return Matches(both.ids[keep], scores)
+        return Matches(ids, scores)
 
-    def _adjacent(self, field: str, btexts: list[bytes], candidates: np.ndarray) -> np.ndarray:
-        """Which candidates hold the words right after each other (a boolean mask).
+    def _adjacent(
+        self, field: str, btexts: list[bytes], candidates: np.ndarray
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Which candidates hold the words right after each other (a boolean mask), and
+        each word's frequency in each candidate (read where it was still in the running).
 
         Word by word, rarest first, each word's positions are read for the candidates still
         in the running only, a posting block at a time (blocks without one are skipped
         unread)."""
         keep = np.zeros(len(candidates), dtype=bool)
+        tfs = [np.zeros(len(candidates)) for _ in btexts]
         format_ = self.schema[field].format
         decode = format_.decoder("positions")
         order = sorted(
@@ -525,24 +544,25 @@ class _Evaluator:
             for i in order:
                 if time.monotonic() > self.deadline:
                     self.timed_out = True
-                    return keep
+                    return keep, tfs
                 matcher = sub._terms.matcher(field, btexts[i], format_)  # noqa: SLF001
                 found = _block_values(matcher, candidates[rows] - offset)
                 pairs = []
-                for j, value in enumerate(found):
-                    if value is None:
+                for j, posting in enumerate(found):
+                    if posting is None:
                         continue
-                    here = {p - i for p in decode(value)}
+                    here = {p - i for p in decode(posting[1])}
                     if starts is not None:
                         here &= starts[j]
                     if here:
                         pairs.append((j, here))
+                        tfs[i][rows[j]] = posting[0]
                 rows = rows[[j for j, _ in pairs]]
                 starts = [here for _, here in pairs]
                 if not len(rows):
                     break
             keep[rows] = True
-        return keep
+        return keep, tfs
 
     # operators
 
