@@ -58,7 +58,7 @@ mixed-archive: install
 	$(PY) bench/mixed_archive.py
 
 bench: install
-	$(PY) bench/perf.py
+	$(PY) bench/perf.py --scale 1
 
 # Reuters replicated 1x, 4x, 16x: build, size, in-process and HTTP latency, memory (about
 # an hour: the 16x build is most of it; --skip-build reuses indexes already built).
