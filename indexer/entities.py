@@ -217,6 +217,16 @@ def load_ner(model: str = MODEL) -> Any:
     return spacy.load(model, exclude=[name for name in pipes if name != "ner"])
 
 
+def ner_cache_key(model: str = MODEL) -> str:
+    """What identifies the NER's results for the build cache: the model and its version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"spacy:{model}=={version(model)}"
+    except PackageNotFoundError:
+        return f"spacy:{model}"
+
+
 # (start_char, end_char, label, text) of one entity: plain tuples, not spaCy spans, so an
 # article's results do not keep its Doc alive.
 Ent = tuple[int, int, str, str]
@@ -236,6 +246,11 @@ class EntityExtractor:
         self._nlp = nlp
         self.batch_size = batch_size
         self.n_process = n_process
+
+    @property
+    def cache_key(self) -> str:
+        """What identifies this extractor's results (``indexer.cache``)."""
+        return ner_cache_key()
 
     @property
     def nlp(self) -> Any:

@@ -107,7 +107,9 @@ def test_queries_never_fail_while_the_index_is_rebuilt(tmp_path):
 
 
 # A child process whose build stops forever inside Whoosh's commit (after touching a
-# marker), so the test can SIGKILL it there: segment files half written, nothing published.
+# marker), so the test can SIGKILL it there: segment files written, their table of contents
+# not, nothing published. ``_commit_toc`` is the step of every commit (Whoosh's own and
+# ``indexer.writing.commit_with_segments``) that writes the table of contents.
 _CHILD = textwrap.dedent(
     """
     import sys, time
@@ -117,13 +119,11 @@ _CHILD = textwrap.dedent(
     from tests.fakes import KeywordExtractor
 
     archive, index_dir, marker = sys.argv[1:4]
-    real_commit = writing.SegmentWriter.commit
-
     def stuck_commit(self, *args, **kwargs):
         Path(marker).touch()
         time.sleep(600)
 
-    writing.SegmentWriter.commit = stuck_commit
+    writing.SegmentWriter._commit_toc = stuck_commit
     build.build_index(Path(archive), Path(index_dir), extractor=KeywordExtractor())
     """
 )
