@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install index run test lint format eval-entities eval-html eval-metadata eval-quotes eval-ranking eval-judged mixed-archive fuzz bench clean
+.PHONY: install index run test lint format eval-entities eval-html eval-metadata eval-quotes eval-ranking eval-judged mixed-archive fuzz bench bench-build clean
 
 install: $(STAMP)
 
@@ -56,6 +56,9 @@ mixed-archive: install
 
 bench: install
 	$(PY) bench/perf.py
+
+bench-build: install
+	$(PY) bench/build_scale.py
 
 fuzz: install
 	FUZZ_EXAMPLES=20000 $(PY) -m pytest -q -s tests/test_fuzz_api.py

@@ -7,6 +7,7 @@ Layout of the index folder (``SEARCH_INDEX_DIR``)::
     gen-.../quotes/                       the generation's quotation index (Whoosh)
     gen-....tmp/                          a build in progress (or one that was killed)
     build.lock                            held (flock) by the one running build
+    cache/articles.sqlite                 the build cache (``indexer.cache``), not an index
 
 A build writes a new generation next to the old one and switches ``current`` only when it
 is complete, so a killed build leaves the previous index servable; ``flock`` locks die with

@@ -32,7 +32,7 @@ from whoosh.writing import SegmentWriter
 # Records sent to a writer process at a time.
 BATCH_DOCS = 256
 # Whoosh's in-memory posting pool of each writer, in MB (spilled to sorted runs beyond).
-ARTICLE_LIMIT_MB = 128
+ARTICLE_LIMIT_MB = 512
 QUOTE_LIMIT_MB = 32
 
 
