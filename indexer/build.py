@@ -39,6 +39,7 @@ from indexer.writing import (
     QUOTE_LIMIT_MB,
     ParallelWriter,
     commit_with_segments,
+    detach_from_parent,
     open_writer,
 )
 
@@ -107,8 +108,10 @@ _worker_rules = None
 _worker_extractor = None
 
 
-def _init_worker(rules, extractor) -> None:
+def _init_worker(rules, extractor, close_fds: Sequence[int] | None = None) -> None:
     global _worker_rules, _worker_extractor
+    if close_fds is not None:  # a forked worker process
+        detach_from_parent(close_fds)
     _worker_rules = rules
     _worker_extractor = extractor  # None: the real NER, loaded on first need
 
@@ -183,7 +186,7 @@ def build_index(
     if not archive_dir.is_dir():
         raise FileNotFoundError(f"archive folder {archive_dir} does not exist")
     report = BuildReport()
-    with store.BuildLock(index_dir):
+    with store.BuildLock(index_dir) as lock:
         current = store.current_generation(index_dir)
         manifest: dict[str, dict] | None = None
         if current is not None:
@@ -246,9 +249,10 @@ def build_index(
                     quote_writer.delete_by_term("source", file.path)
             if todo and workers > 1:
                 # Forked before the cache is opened: no process shares its connection.
-                parallel = ParallelWriter(tmp, quotes_dir, workers)
+                helper_fds = [lock.fd]
+                parallel = ParallelWriter(tmp, quotes_dir, workers, helper_fds)
                 pool = multiprocessing.get_context("fork").Pool(
-                    workers, initializer=_init_worker, initargs=(rules, extractor)
+                    workers, initializer=_init_worker, initargs=(rules, extractor, helper_fds)
                 )
             else:
                 _init_worker(rules, extractor)

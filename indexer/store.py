@@ -229,6 +229,11 @@ class BuildLock:
         self._fd = fd
         return self
 
+    @property
+    def fd(self) -> int | None:
+        """The lock file's descriptor while held (helper processes close their copy)."""
+        return self._fd
+
     def __exit__(self, *exc) -> None:
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)

@@ -21,7 +21,10 @@ Whoosh 2.7 is no longer developed, so the private writer methods used here
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
+import threading
+import time
 import traceback
 from collections.abc import Sequence
 
@@ -87,8 +90,32 @@ def commit_with_segments(writer: SegmentWriter, segments: Sequence) -> None:
     writer._finish()
 
 
-def _writer_main(article_dir: str, quote_dir: str, jobs, results) -> None:
+def detach_from_parent(close_fds: Sequence[int] = ()) -> None:
+    """In a forked helper process: let go of the parent's lock, die when the parent dies.
+
+    A helper keeps copies of the parent's file descriptors, the build lock's among them:
+    were the parent killed (``kill -9``), the orphaned helpers would hold the lock and
+    block every later build. So the helper closes those copies, and a watcher thread ends
+    it once its parent is gone.
+    """
+    for fd in close_fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _writer_main(article_dir: str, quote_dir: str, jobs, results, close_fds) -> None:
     """A writer process: add every batch it takes to its two segments, then return them."""
+    detach_from_parent(close_fds)
     try:
         ix = whoosh_index.open_dir(article_dir)
         qx = whoosh_index.open_dir(quote_dir)
@@ -121,16 +148,17 @@ class ParallelWriter:
         article_dir, quote_dir: the two Whoosh index folders of the generation being built
             (the main process holds their locks and commits them).
         procs: how many writer processes.
+        close_fds: the parent's descriptors a writer process must not keep (the build lock).
     """
 
-    def __init__(self, article_dir, quote_dir, procs: int) -> None:
+    def __init__(self, article_dir, quote_dir, procs: int, close_fds: Sequence[int] = ()) -> None:
         ctx = multiprocessing.get_context("fork")
         self._jobs = ctx.Queue(procs * 4)  # bounded: the main process waits for writers
         self._results = ctx.Queue()
         self._procs = [
             ctx.Process(
                 target=_writer_main,
-                args=(str(article_dir), str(quote_dir), self._jobs, self._results),
+                args=(str(article_dir), str(quote_dir), self._jobs, self._results, close_fds),
                 daemon=True,
             )
             for _ in range(procs)
