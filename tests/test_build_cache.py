@@ -176,3 +176,34 @@ def test_the_cache_keeps_only_what_the_index_needs(tmp_path):
     build_index(archive, index_dir, extractor=KeywordExtractor())
     assert _cache_entries(index_dir) == 1
     assert (index_dir / CACHE_DIR).is_dir()
+
+
+class _BrokenRules:
+    """Site rules whose lookup fails: the cleaner raises on every HTML record."""
+
+    rules = ("broken",)
+
+    def __len__(self) -> int:
+        return 1
+
+    def for_page(self, **_):
+        raise RuntimeError("boom")
+
+
+def test_a_record_the_cleaner_fails_on_is_reported_and_the_rest_indexed(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    html = {"id": "h", "html": "<html><body><p>Some page text here.</p></body></html>"}
+    body = {"id": "b", "title": "Plain", "body": "Plain text.", "people": [], "places": []}
+    (archive / "mix.jsonl").write_text(json.dumps(html) + "\n" + json.dumps(body) + "\n")
+    (archive / "only.jsonl").write_text(json.dumps(html | {"id": "h2"}) + "\n")
+    report = build_index(
+        archive, tmp_path / "index", extractor=KeywordExtractor(), rules=_BrokenRules()
+    )
+    assert report.indexed == ["mix.jsonl"] and report.articles_written == 1
+    assert ("mix.jsonl", "article 'h': could not be cleaned (RuntimeError: boom)") in (
+        report.problems
+    )
+    assert [(r.path, r.reason) for r in report.rejected] == [
+        ("only.jsonl", "could not be read (RuntimeError: boom)")
+    ]
