@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install index run test lint format eval-entities eval-html eval-metadata eval-quotes eval-ranking eval-judged eval-newsroom mixed-archive fuzz bench bench-scale clean
+.PHONY: install index run test lint format eval-entities eval-html eval-metadata eval-quotes eval-ranking eval-judged eval-newsroom mixed-archive fuzz bench bench-scale bench-build clean
 
 install: $(STAMP)
 
@@ -64,6 +64,9 @@ bench: install
 # an hour: the 16x build is most of it; --skip-build reuses indexes already built).
 bench-scale: install
 	$(PY) bench/perf.py --scale 1 4 16 --stages scale summary
+
+bench-build: install
+	$(PY) bench/build_scale.py
 
 fuzz: install
 	FUZZ_EXAMPLES=20000 $(PY) -m pytest -q -s tests/test_fuzz_api.py

@@ -18,9 +18,9 @@ from __future__ import annotations
 import multiprocessing
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,15 +29,24 @@ from whoosh import index as whoosh_index
 
 from indexer import store
 from indexer.archive import ArchiveFile, Rejected, read_archive_file, walk_archive
+from indexer.cache import BuildCache, code_fingerprint, extractor_key, record_key
 from indexer.documents import Article, RawArticle
 from indexer.prepare import add_entities, add_quotes, clean_article
 from indexer.records import article_document, quote_documents
 from indexer.schema import SCHEMA_VERSION, build_quote_schema, build_schema
+from indexer.writing import (
+    ARTICLE_LIMIT_MB,
+    QUOTE_LIMIT_MB,
+    ParallelWriter,
+    commit_with_segments,
+    detach_from_parent,
+    open_writer,
+)
 
-# Articles per NER task sent to a worker: big enough for nlp.pipe, small enough to balance.
-NER_BATCH = 64
-# Files cleaned before their articles go through NER and into the writer (bounds memory).
-FILES_PER_ROUND = 256
+# Articles per task sent to a worker: big enough for nlp.pipe, small enough to balance.
+PREPARE_BATCH = 64
+# Records looked up in the cache at a time.
+CACHE_LOOKUP = 256
 
 
 @dataclass
@@ -51,6 +60,7 @@ class BuildReport:
     rejected: list[Rejected] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
     articles_written: int = 0
+    reused: int = 0
     documents: int = 0
     quotes: int = 0
     elapsed_s: float = 0.0
@@ -79,6 +89,10 @@ class BuildReport:
             count("deleted", self.deleted),
             count("rejected", [r.path for r in self.rejected]),
         ]
+        if self.reused:
+            lines.append(
+                f"  reused     {self.reused:>7} articles (cleaned and tagged by an earlier build)"
+            )
         if self.rejected:
             lines.append("Rejected files:")
             lines += [f"  {r.path}: {r.reason}" for r in self.rejected]
@@ -94,54 +108,49 @@ _worker_rules = None
 _worker_extractor = None
 
 
-def _init_worker(rules) -> None:
+def _init_worker(rules, extractor, close_fds: Sequence[int] | None = None) -> None:
     global _worker_rules, _worker_extractor
-    from indexer.entities import EntityExtractor
-
+    if close_fds is not None:  # a forked worker process
+        detach_from_parent(close_fds)
     _worker_rules = rules
-    _worker_extractor = EntityExtractor()
+    _worker_extractor = extractor  # None: the real NER, loaded on first need
 
 
-@dataclass
-class _CleanedFile:
-    file: ArchiveFile
-    pairs: list[tuple[RawArticle, Article]]
-    problems: list[str]
-    rejected: str | None
+def _extractor():
+    global _worker_extractor
+    if _worker_extractor is None:
+        from indexer.entities import EntityExtractor
+
+        _worker_extractor = EntityExtractor()
+    return _worker_extractor
 
 
-def _clean_file(args: tuple[Path, ArchiveFile, object]) -> _CleanedFile:
-    """Read one file and clean its articles (no entities yet). Never raises."""
-    root, file, rules = args
-    try:
-        read = read_archive_file(root, file)
-        if read.rejected:
-            return _CleanedFile(file, [], read.problems, read.rejected)
-        pairs, problems = [], list(read.problems)
-        for raw in read.articles:
-            article, notes = clean_article(raw, rules)
-            label = f"article {raw.id!r}: " if len(read.articles) > 1 else ""
-            problems += [label + n for n in notes]
-            if article is not None:
-                # The markup is not needed past cleaning; don't ship it between processes.
-                pairs.append((replace(raw, html=None, body=None), article))
-        if not pairs:
-            return _CleanedFile(file, [], [], "no article text found")
-        return _CleanedFile(file, pairs, problems, None)
-    except Exception as exc:  # one odd file must never stop the build
-        return _CleanedFile(file, [], [], f"could not be read ({type(exc).__name__}: {exc})")
+def _prepare(raws: Sequence[RawArticle]) -> list[tuple[str, object]]:
+    """Clean, tag and find the quotations of raw articles (a worker's task).
 
-
-def _extract_batch(pairs: list[tuple[RawArticle, Article]]) -> list[Article]:
-    return add_quotes(add_entities(pairs, _worker_extractor))
+    Returns, per article: ``("ok", (article or None, notes))``, or ``("error", message)``
+    when cleaning raised (one odd record never stops the build).
+    """
+    out: list[tuple[str, object]] = []
+    pairs = []
+    for raw in raws:
+        try:
+            article, notes = clean_article(raw, _worker_rules)
+        except Exception as exc:
+            out.append(("error", f"{type(exc).__name__}: {exc}"))
+            continue
+        out.append(("ok", [article, notes]))
+        if article is not None:
+            pairs.append((raw, article, len(out) - 1))
+    needs_ner = any(raw.people is None or raw.places is None for raw, _, _ in pairs)
+    extractor = _extractor() if needs_ner else None
+    done = add_quotes(add_entities([(raw, art) for raw, art, _ in pairs], extractor))
+    for (_, _, slot), article in zip(pairs, done, strict=True):
+        out[slot][1][0] = article
+    return [(status, tuple(value) if status == "ok" else value) for status, value in out]
 
 
 # --- main side ---------------------------------------------------------------------------
-
-
-def _rounds(items: Sequence, size: int) -> Iterator[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def build_index(
@@ -153,15 +162,20 @@ def build_index(
     workers: int = 1,
     progress: bool = False,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    on_article: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Build or update the index of ``archive_dir`` in ``index_dir``.
 
     Args:
-        extractor: an ``EntityExtractor`` for in-process builds (loaded lazily if None).
+        extractor: an ``EntityExtractor`` (or a stand-in with ``extract_many``) to use
+            instead of the real NER, which is loaded lazily where an article needs it.
         rules: per-site cleaning rules (``indexer.clean.siterules.SiteRules``) or None.
-        workers: processes for cleaning and NER; 1 runs everything in this process.
+        workers: processes for cleaning and NER, and as many for Whoosh writing; 1 runs
+            everything in this process.
         progress: show a progress bar (only on a terminal).
         clock: source of "now" for the generation name and ``built_at``.
+        on_article: called with each article id once it is handed to the index writer
+            (tests use it to kill a build midway).
 
     Raises:
         store.BuildLocked: another build is running.
@@ -172,7 +186,7 @@ def build_index(
     if not archive_dir.is_dir():
         raise FileNotFoundError(f"archive folder {archive_dir} does not exist")
     report = BuildReport()
-    with store.BuildLock(index_dir):
+    with store.BuildLock(index_dir) as lock:
         current = store.current_generation(index_dir)
         manifest: dict[str, dict] | None = None
         if current is not None:
@@ -203,12 +217,7 @@ def build_index(
         report.deleted = sorted(p for p in old if p not in found)
 
         if not todo and not report.deleted and current is not None and manifest is not None:
-            meta_now = store.read_meta(current)
-            report.documents, report.quotes = meta_now.documents, meta_now.quotes
-            report.generation = current.name
-            report.problems.sort(key=lambda item: item[0])
-            report.elapsed_s = time.monotonic() - started
-            return report
+            return _unchanged(report, current, started)
 
         tmp = store.new_generation_dir(index_dir, clock())
         quotes_dir = tmp / store.QUOTES_DIR
@@ -223,11 +232,13 @@ def build_index(
         new_manifest = {p: old[p] for p in report.unchanged}
         taken = {aid: p for p in report.unchanged for aid in old[p]["ids"]}
 
-        # compound=False: Whoosh 2.7 copies each file of a compound segment into memory
-        # (BytesIO over the mmap) for every searcher; with one searcher per server thread
-        # that cost ~80 MB per thread on Reuters. Separate files are read in place.
-        writer = ix.writer(limitmb=256, compound=False)
-        quote_writer = qx.writer(limitmb=64, compound=False)
+        # compound=False (in open_writer): Whoosh 2.7 copies each file of a compound segment
+        # into memory (BytesIO over the mmap) for every searcher; with one searcher per
+        # server thread that cost ~80 MB per thread on Reuters. Separate files are read in
+        # place.
+        writer = open_writer(ix, ARTICLE_LIMIT_MB)
+        quote_writer = open_writer(qx, QUOTE_LIMIT_MB)
+        parallel = pool = cache = None
         try:
             for path in report.deleted:
                 writer.delete_by_term("source", path)
@@ -236,31 +247,67 @@ def build_index(
                 if file.path in old:
                     writer.delete_by_term("source", file.path)
                     quote_writer.delete_by_term("source", file.path)
-            for cleaned in _process(archive_dir, todo, rules, extractor, workers, progress):
-                path = cleaned.file.path
-                problems = list(cleaned.problems)
-                if cleaned.rejected:
-                    report.problems += [(path, p) for p in problems]
-                    report.rejected.append(Rejected(path, cleaned.rejected))
-                    continue
-                ids = []
-                for article in cleaned.articles:
+            if todo and workers > 1:
+                # Forked before the cache is opened: no process shares its connection.
+                helper_fds = [lock.fd]
+                parallel = ParallelWriter(tmp, quotes_dir, workers, helper_fds)
+                pool = multiprocessing.get_context("fork").Pool(
+                    workers, initializer=_init_worker, initargs=(rules, extractor, helper_fds)
+                )
+            else:
+                _init_worker(rules, extractor)
+            sink = parallel or _DirectSink(writer, quote_writer)
+            cache = BuildCache(index_dir, time.time_ns())
+            ner_key = extractor_key(extractor) if extractor is not None else _real_ner_key()
+            fingerprint = code_fingerprint(ner_key, rules)
+            for state, article in _process(
+                archive_dir, todo, cache, fingerprint, pool, workers, progress
+            ):
+                path = state.file.path
+                if article is not None:
+                    # Written as they come: a file of a million records is never all in
+                    # memory. Duplicates are judged in archive order, as always.
                     if article.id in taken:
-                        problems.append(
+                        state.duplicates.append(
                             f"duplicate id {article.id!r} (already in {taken[article.id]})"
                         )
                         continue
                     taken[article.id] = path
-                    writer.add_document(**article_document(article, cleaned.file.content_hash))
-                    for doc in quote_documents(article):
-                        quote_writer.add_document(**doc)
-                    ids.append(article.id)
-                report.articles_written += len(ids)
+                    sink.add(
+                        article_document(article, state.file.content_hash),
+                        list(quote_documents(article)),
+                    )
+                    state.ids.append(article.id)
+                    if on_article is not None:
+                        on_article(article.id)
+                    continue
+                done = state.done()
+                report.reused += done.reused
+                if done.rejected:
+                    report.problems += [(path, p) for p in done.problems]
+                    report.rejected.append(Rejected(path, done.rejected))
+                    continue
+                problems = done.problems + state.duplicates
+                report.articles_written += len(state.ids)
                 report.problems += [(path, p) for p in problems]
                 # The file's problems stay with its entry, for the builds that skip it.
-                new_manifest[path] = store.manifest_entry(cleaned.file.content_hash, ids, problems)
+                new_manifest[path] = store.manifest_entry(
+                    state.file.content_hash, state.ids, problems
+                )
                 (report.updated if path in old else report.indexed).append(path)
+            if pool is not None:
+                pool.close()
+                pool.join()
+                pool = None
+            segments, quote_segments = parallel.finish() if parallel else ([], [])
         except BaseException:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+            if parallel is not None:
+                parallel.cancel()
+            if cache is not None:
+                cache.close()
             writer.cancel()
             quote_writer.cancel()
             raise
@@ -271,15 +318,11 @@ def build_index(
             ix.close()
             qx.close()
             store.discard_generation(tmp)
-            meta_now = store.read_meta(current)
-            report.documents, report.quotes = meta_now.documents, meta_now.quotes
-            report.generation = current.name
+            cache.close()
             report.rejected.sort(key=lambda r: r.path)
-            report.problems.sort(key=lambda item: item[0])
-            report.elapsed_s = time.monotonic() - started
-            return report
-        writer.commit()
-        quote_writer.commit()
+            return _unchanged(report, current, started)
+        commit_with_segments(writer, segments)
+        commit_with_segments(quote_writer, quote_segments)
         documents = ix.doc_count()
         quotations = qx.doc_count()
         ix.close()
@@ -293,6 +336,9 @@ def build_index(
         )
         final = store.publish_generation(index_dir, tmp, meta, new_manifest)
         store.collect_garbage(index_dir)
+        # Only now, with the new index safe: what no article of it needs leaves the cache.
+        cache.prune(new_manifest, [f.path for f in todo])
+        cache.close()
         report.documents = documents
         report.quotes = quotations
         report.generation = final.name
@@ -302,56 +348,172 @@ def build_index(
         return report
 
 
+def _unchanged(report: BuildReport, current: Path, started: float) -> BuildReport:
+    """The report of a build that leaves the current generation as it is."""
+    meta_now = store.read_meta(current)
+    report.documents, report.quotes = meta_now.documents, meta_now.quotes
+    report.generation = current.name
+    report.problems.sort(key=lambda item: item[0])
+    report.elapsed_s = time.monotonic() - started
+    return report
+
+
+def _real_ner_key() -> str:
+    from indexer.entities import ner_cache_key
+
+    return ner_cache_key()
+
+
+class _DirectSink:
+    """Records straight into this process's writers (builds with one worker)."""
+
+    def __init__(self, writer, quote_writer) -> None:
+        self._writer, self._quote_writer = writer, quote_writer
+
+    def add(self, article: dict, quotes: Sequence[dict]) -> None:
+        self._writer.add_document(**article)
+        for doc in quotes:
+            self._quote_writer.add_document(**doc)
+
+
 @dataclass
-class _FileArticles:
-    file: ArchiveFile
-    articles: list[Article]
+class _FileDone:
+    """How one file ended: its problems, or why it was rejected."""
+
     problems: list[str]
     rejected: str | None
+    reused: int = 0
+
+
+@dataclass
+class _FileState:
+    """One file on its way through the build."""
+
+    file: ArchiveFile
+    read_problems: list[str]
+    rejected: str | None
+    many: bool
+    cleaned: int = 0  # articles with text (written, or duplicates)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    reused: int = 0
+    ids: list[str] = field(default_factory=list)  # written to the index
+    duplicates: list[str] = field(default_factory=list)
+
+    def done(self) -> _FileDone:
+        if self.rejected:
+            return _FileDone(self.read_problems, self.rejected)
+        if not self.cleaned:
+            reason = f"could not be read ({self.error})" if self.error else None
+            return _FileDone([], reason or "no article text found")
+        return _FileDone(self.read_problems + self.notes, None, self.reused)
+
+
+# One item of the stream: (file, raw article, cache key, cached entry); raw None: file done.
+_Item = tuple[_FileState, RawArticle | None, str | None, object]
+
+
+def _items(
+    archive_dir: Path, files: Sequence[ArchiveFile], cache: BuildCache, fingerprint: bytes
+) -> Iterator[_Item]:
+    """Every article of every file, in order, with its cached result if there is one."""
+    for file in files:
+        read = read_archive_file(archive_dir, file)
+        state = _FileState(file, list(read.problems), read.rejected, len(read.articles) > 1)
+        if not read.rejected:
+            for start in range(0, len(read.articles), CACHE_LOOKUP):
+                raws = read.articles[start : start + CACHE_LOOKUP]
+                keys = [record_key(raw, fingerprint) for raw in raws]
+                cached = cache.get_many(keys)
+                for raw, key in zip(raws, keys, strict=True):
+                    yield state, raw, key, cached.get(key)
+        yield state, None, None, None
+
+
+def _tasks(items: Iterator[_Item]) -> Iterator[tuple[list[_Item], list[RawArticle]]]:
+    """The stream cut into tasks: up to ``PREPARE_BATCH`` articles to prepare each."""
+    batch: list[_Item] = []
+    misses: list[RawArticle] = []
+    for item in items:
+        batch.append(item)
+        if item[1] is not None and item[3] is None:
+            misses.append(item[1])
+        if len(misses) >= PREPARE_BATCH or len(batch) >= 8 * PREPARE_BATCH:
+            yield batch, misses
+            batch, misses = [], []
+    if batch:
+        yield batch, misses
 
 
 def _process(
     archive_dir: Path,
     files: list[ArchiveFile],
-    rules,
-    extractor,
+    cache: BuildCache,
+    fingerprint: bytes,
+    pool,
     workers: int,
     progress: bool,
-) -> Iterator[_FileArticles]:
-    """Clean and tag the given files, round by round, in worker processes when it pays."""
+) -> Iterator[tuple[_FileState, Article | None]]:
+    """Read, clean and tag the files (cached results reused), in order.
+
+    Yields each clean article as ``(file, article)``, and ``(file, None)`` when a file is
+    done.
+
+    Files are read here; their articles go in tasks of ``PREPARE_BATCH`` to the worker
+    pool (a few tasks ahead, so the workers never wait for the writer), each result is
+    put in the cache at once.
+    """
     bar = tqdm(
         total=len(files),
         unit="file",
         disable=not (progress and sys.stderr.isatty()),
         desc="indexing",
     )
-    # An extractor handed in (tests, small jobs) means: stay in this process.
-    use_pool = workers > 1 and extractor is None and bool(files)
-    pool = None
-    if use_pool:
-        pool = multiprocessing.get_context("fork").Pool(
-            workers, initializer=_init_worker, initargs=(rules,)
-        )
-    elif extractor is None:
-        from indexer.entities import EntityExtractor
+    pending: deque = deque()
+    ahead = 2 * workers + 2
 
-        extractor = EntityExtractor()
-    try:
-        for round_files in _rounds(files, FILES_PER_ROUND):
-            args = [(archive_dir, f, rules) for f in round_files]
-            cleaned = pool.map(_clean_file, args) if pool else [_clean_file(a) for a in args]
-            pairs = [pair for c in cleaned for pair in c.pairs]
-            batches = list(_rounds(pairs, NER_BATCH))
-            if pool:
-                tagged = [a for batch in pool.imap(_extract_batch, batches) for a in batch]
+    def finish_task(batch: list[_Item], result) -> Iterator[tuple[_FileState, Article | None]]:
+        results = iter(result.get() if pool is not None else result)
+        fresh, hits, ready = [], [], []
+        for state, raw, key, cached in batch:
+            if raw is None:
+                ready.append((state, None))
+                continue
+            if cached is None:
+                status, value = next(results)
+                if status == "error":
+                    state.error = state.error or str(value)
+                    label = f"article {raw.id!r}: " if state.many else ""
+                    state.notes.append(f"{label}could not be cleaned ({value})")
+                    continue
+                fresh.append((key, raw.source, value))
+                article, notes = value
             else:
-                tagged = add_quotes(add_entities(pairs, extractor))
-            it = iter(tagged)
-            for c in cleaned:
-                yield _FileArticles(c.file, [next(it) for _ in c.pairs], c.problems, c.rejected)
+                hits.append(key)
+                article, notes = cached
+                state.reused += article is not None
+            label = f"article {raw.id!r}: " if state.many else ""
+            state.notes += [label + n for n in notes]
+            if article is not None:
+                state.cleaned += 1
+                ready.append((state, article))
+        # Stored before any of it is written: a build killed from here on keeps it.
+        cache.put_many(fresh)
+        cache.touch(hits)
+        for state, article in ready:
+            if article is None:
                 bar.update(1)
+            yield state, article
+
+    try:
+        for batch, misses in _tasks(_items(archive_dir, files, cache, fingerprint)):
+            if pool is not None:
+                pending.append((batch, pool.apply_async(_prepare, (misses,))))
+                while len(pending) > ahead:
+                    yield from finish_task(*pending.popleft())
+            else:
+                yield from finish_task(batch, _prepare(misses))
+        while pending:
+            yield from finish_task(*pending.popleft())
     finally:
         bar.close()
-        if pool:
-            pool.terminate()
-            pool.join()

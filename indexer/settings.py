@@ -49,7 +49,8 @@ SETTINGS: tuple[Setting, ...] = (
         "workers",
         "SEARCH_BUILD_WORKERS",
         "0",
-        "Processes for cleaning and NER during a build; 0 means one per CPU core.",
+        "Processes for cleaning and NER during a build, and as many for writing the index; "
+        "0 means one per CPU core.",
     ),
     Setting(
         "synonyms",

@@ -7,6 +7,7 @@ Layout of the index folder (``SEARCH_INDEX_DIR``)::
     gen-.../quotes/                       the generation's quotation index (Whoosh)
     gen-....tmp/                          a build in progress (or one that was killed)
     build.lock                            held (flock) by the one running build
+    cache/articles.sqlite                 the build cache (``indexer.cache``), not an index
 
 A build writes a new generation next to the old one and switches ``current`` only when it
 is complete, so a killed build leaves the previous index servable; ``flock`` locks die with
@@ -227,6 +228,11 @@ class BuildLock:
             ) from None
         self._fd = fd
         return self
+
+    @property
+    def fd(self) -> int | None:
+        """The lock file's descriptor while held (helper processes close their copy)."""
+        return self._fd
 
     def __exit__(self, *exc) -> None:
         if self._fd is not None:

@@ -107,7 +107,9 @@ def test_queries_never_fail_while_the_index_is_rebuilt(tmp_path):
 
 
 # A child process whose build stops forever inside Whoosh's commit (after touching a
-# marker), so the test can SIGKILL it there: segment files half written, nothing published.
+# marker), so the test can SIGKILL it there: segment files written, their table of contents
+# not, nothing published. ``_commit_toc`` is the step of every commit (Whoosh's own and
+# ``indexer.writing.commit_with_segments``) that writes the table of contents.
 _CHILD = textwrap.dedent(
     """
     import sys, time
@@ -117,13 +119,11 @@ _CHILD = textwrap.dedent(
     from tests.fakes import KeywordExtractor
 
     archive, index_dir, marker = sys.argv[1:4]
-    real_commit = writing.SegmentWriter.commit
-
     def stuck_commit(self, *args, **kwargs):
         Path(marker).touch()
         time.sleep(600)
 
-    writing.SegmentWriter.commit = stuck_commit
+    writing.SegmentWriter._commit_toc = stuck_commit
     build.build_index(Path(archive), Path(index_dir), extractor=KeywordExtractor())
     """
 )
@@ -170,3 +170,65 @@ def test_build_killed_during_whoosh_commit_leaves_previous_index_servable(tmp_pa
     assert not any(p.name.endswith(".tmp") for p in index_dir.iterdir())
     with store.BuildLock(index_dir):  # the lock is free again
         pass
+
+
+# A build with worker processes that stops forever after its first article; only its main
+# process is SIGKILLed, as ``kill -9 PID`` would: its helpers must not keep the lock.
+_PARALLEL_CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from indexer import build
+    from tests.fakes import KeywordExtractor
+
+    archive, index_dir, marker = sys.argv[1:4]
+
+    def stop(article_id):
+        Path(marker).touch()
+        time.sleep(600)
+
+    build.build_index(
+        Path(archive), Path(index_dir), extractor=KeywordExtractor(), workers=2,
+        on_article=stop,
+    )
+    """
+)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        out += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def test_killing_a_parallel_build_leaves_no_lock_and_no_helpers(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    _write_archive(archive, 5, "par")
+    index_dir = tmp_path / "index"
+    marker = tmp_path / "reached"
+    child = subprocess.Popen(
+        [sys.executable, "-c", _PARALLEL_CHILD, str(archive), str(index_dir), str(marker)],
+        cwd=REPO,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert child.poll() is None, "the build ended before writing"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        helpers = _children(child.pid)
+        assert len(helpers) >= 4  # 2 writer processes, 2 workers
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    report = build_index(archive, index_dir, extractor=KeywordExtractor())  # no stale lock
+    assert report.articles_written == 5
+    assert report.reused == 5  # the killed build had cleaned and tagged them all
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in helpers):
+        assert time.monotonic() < deadline, "helper processes outlived the killed build"
+        time.sleep(0.2)
