@@ -339,11 +339,11 @@ def _timed_here(totals: dict[str, float], label: str, fn: Callable) -> Callable:
 
 
 def instrumented_build(archive: Path, index_dir: Path, log_dir: Path, **kwargs) -> dict:
-    """``build_index`` with cleaning, NER (in the workers) and Whoosh writing timed.
-
-    Wraps ``indexer.build._clean_file`` and ``_extract_batch`` (the pool is forked, so the
-    workers run the wrappers) and Whoosh's ``SegmentWriter.add_document`` / ``commit`` in
-    this process; nothing in ``indexer`` is edited.
+    """``build_index`` with its parts timed: the per-article work (cleaning, NER and
+    quotations: ``indexer.build._prepare``, in whichever process runs it) and Whoosh's
+    ``SegmentWriter.commit`` (in the writer processes too, forked after the wrappers are in
+    place); each process appends to its own file, so the totals are seconds summed over
+    processes; nothing in ``indexer`` is edited.
     """
     from whoosh.writing import SegmentWriter
 
@@ -352,22 +352,18 @@ def instrumented_build(archive: Path, index_dir: Path, log_dir: Path, **kwargs) 
     if log_dir.exists():
         shutil.rmtree(log_dir)
     log_dir.mkdir(parents=True)
-    main_totals: dict[str, float] = {}
-    saved = (build._clean_file, build._extract_batch, build.add_entities)
-    saved_writer = (SegmentWriter.add_document, SegmentWriter.commit)
-    build._clean_file = _timed_to_file(build._clean_file, "clean", log_dir)
-    build._extract_batch = _timed_to_file(build._extract_batch, "ner", log_dir)
-    # In-process builds (a stand-in extractor) call add_entities directly.
-    build.add_entities = _timed_here(main_totals, "entities_in_process", build.add_entities)
-    SegmentWriter.add_document = _timed_here(main_totals, "whoosh_add", SegmentWriter.add_document)
-    SegmentWriter.commit = _timed_here(main_totals, "whoosh_commit", SegmentWriter.commit)
+    main_totals: dict[str, float] = {}  # (every part is timed in its own process now)
+    saved = build._prepare
+    saved_writer = SegmentWriter.commit
+    build._prepare = _timed_to_file(build._prepare, "prepare", log_dir)
+    SegmentWriter.commit = _timed_to_file(SegmentWriter.commit, "whoosh_commit", log_dir)
     try:
         started = time.perf_counter()
         report = build.build_index(archive, index_dir, **kwargs)
         wall = time.perf_counter() - started
     finally:
-        build._clean_file, build._extract_batch, build.add_entities = saved
-        SegmentWriter.add_document, SegmentWriter.commit = saved_writer
+        build._prepare = saved
+        SegmentWriter.commit = saved_writer
     worker: dict[str, float] = {}
     for path in log_dir.glob("*.tsv"):
         for line in path.read_text().splitlines():
