@@ -51,6 +51,8 @@ class Synonyms:
     equivalents)."""
 
     table: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    # Keys that are also everyday words ("us"): they apply only as typed in capitals ("US").
+    capitals_only: frozenset[tuple[str, ...]] = frozenset()
 
     @property
     def longest(self) -> int:
@@ -118,7 +120,8 @@ class Synonyms:
         for key, texts in other.table.items():
             mine = table.get(key, ())
             table[key] = (*texts, *(t for t in mine if t not in texts))
-        return Synonyms(table)
+        capitals = frozenset(self.capitals_only - other.table.keys()) | other.capitals_only
+        return Synonyms(table, capitals)
 
     def expand(self, groups: tuple, excluded: tuple) -> tuple[tuple, tuple]:
         """A parsed query's groups and exclusions with synonyms (``search_api.query.Item``).
@@ -160,6 +163,8 @@ class Synonyms:
         texts = self.table.get(key)
         if not texts or budget[0] <= 0:
             return None
+        if key in self.capitals_only and text != text.upper():
+            return None  # "us" in a question is the pronoun; "US" is the country
         texts = texts[: min(MAX_ALTERNATIVES, budget[0] + 1)]
         budget[0] -= len(texts) - 1
         first = run[0]
@@ -191,4 +196,8 @@ def _builtin() -> Synonyms:
     for names in country_aliases().values():
         for name in names:
             table[tuple(fold(name.replace(".", "")).split())] = tuple(names)
-    return Synonyms(table)
+    return Synonyms(table, frozenset(k for k in table if k in _EVERYDAY_WORDS))
+
+
+# Country spellings that are also English words once folded to lower case.
+_EVERYDAY_WORDS = frozenset({("us",)})

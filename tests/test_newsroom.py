@@ -195,6 +195,42 @@ def test_country_aliases_widen_the_query(client):
     assert ids(search(client, q="economy -uk")) == []
 
 
+def test_us_is_the_country_only_in_capitals():
+    from search_api.query import parse_query
+    from search_api.synonyms import Synonyms
+
+    rules = Synonyms.builtin()
+
+    def texts(q: str) -> list[str]:
+        groups, _ = rules.expand(parse_query(q).groups, ())
+        return [i.text for i in groups[0]]
+
+    assert "United States" in texts("US dollar") and "United States" in texts("U.S. dollar")
+    assert texts("us dollar") == ["us"]  # "tell us about": the pronoun, not a country
+    assert "United Kingdom" in texts("uk economy")  # other aliases in any case
+    assert rules.merged(Synonyms.parse("us, our team")).capitals_only == frozenset()
+
+
+def test_a_question_is_not_widened(built):
+    # Eight content words or more: the alias would outweigh the rest of the question.
+    from whoosh import index
+
+    from search_api.query import QueryBuilder, parse_query
+    from search_api.synonyms import Synonyms
+
+    ix = index.open_dir(str(sorted((built / "index").glob("gen-*"))[-1]))
+    with ix.searcher() as s:
+        builder = QueryBuilder(s, synonyms=Synonyms.builtin())
+
+        def widened(q: str) -> bool:
+            return "united" in str(builder.plan(parse_query(q)).any_words() or "")
+
+        assert widened("uk economy growth prospects")
+        assert not widened(
+            "what did economists say about growth prospects across the uk economy in 2024"
+        )
+
+
 def test_a_newsroom_synonym_file(built, tmp_path):
     from falcon import testing
 
