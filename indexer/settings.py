@@ -76,6 +76,12 @@ SETTINGS: tuple[Setting, ...] = (
         "relevance",
         "The sort of a search that names none: relevance, recent, newest or oldest.",
     ),
+    Setting(
+        "query_log",
+        "SEARCH_QUERY_LOG",
+        "var/queries.jsonl",
+        "Path of the query log (JSON Lines, one line per search); empty turns it off.",
+    ),
 )
 
 # The sorts a search can ask for (search_api.responses.Sort says the same for the API).
@@ -96,6 +102,9 @@ class Settings:
     recency_half_life_days: float = 365.0
     recency_floor: float = 0.5
     default_sort: str = "relevance"
+    # Off when Settings is built in code (tests, benchmarks); from_env() gives the
+    # documented default, var/queries.jsonl.
+    query_log: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -138,6 +147,7 @@ class Settings:
             recency_half_life_days=half_life,
             recency_floor=floor,
             default_sort=default_sort,
+            query_log=Path(raw["query_log"].strip()) if raw["query_log"].strip() else None,
         )
 
     def build_workers(self) -> int:

@@ -15,6 +15,7 @@ from search_api.caching import GenerationCache
 from search_api.engine import Engine
 from search_api.openapi import OpenAPIResource
 from search_api.query import QueryError
+from search_api.querylog import QueryLog, QueryLogMiddleware
 from search_api.resources.articles import ArticleResource
 from search_api.resources.health import HealthResource
 from search_api.resources.opensearch import OpenSearchResource
@@ -38,6 +39,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     cors = settings.cors_origins
     middleware = [GenerationCache(engine, vary_origin=bool(cors))]
+    if settings.query_log is not None:
+        # Before the cache: it times and logs answers the cache replays as well.
+        middleware.insert(0, QueryLogMiddleware(QueryLog(settings.query_log)))
     if cors:
         # Falcon's own CORS middleware: an origin not on the list gets no
         # Access-Control-Allow-Origin header.

@@ -83,10 +83,13 @@ class GenerationCache:
             return
         cached = self.bodies.get(etag)
         if cached is not None and req.method == "GET":
-            data, headers = cached
+            data, headers, query_log = cached
             resp.data = data
             resp.set_headers(headers)
             req.context.from_cache = True
+            if query_log is not None:
+                # The search this answer repeats, for the query log (search_api.querylog).
+                req.context.query_log = query_log
             resp.complete = True
 
     def _vary(self, resp: falcon.Response) -> None:
@@ -107,4 +110,5 @@ class GenerationCache:
             data = resp.render_body()
             if data is not None:
                 resp.data = data  # rendered once, here, for the cache and the client
-                self.bodies.put(etag, (data, resp.headers))
+                query_log = getattr(req.context, "query_log", None)
+                self.bodies.put(etag, (data, resp.headers, query_log))

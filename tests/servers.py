@@ -52,7 +52,13 @@ def gunicorn(
             "/dev/null",
         ],
         cwd=REPO,
-        env={**os.environ, **(env or {}), "SEARCH_INDEX_DIR": str(index_dir)},
+        env={
+            **os.environ,
+            # The query log next to the index, never in the checkout's var/.
+            "SEARCH_QUERY_LOG": str(index_dir.parent / "queries.jsonl"),
+            **(env or {}),
+            "SEARCH_INDEX_DIR": str(index_dir),
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -173,7 +173,12 @@ def stack(tmp_path_factory):
             "2",
         ],
         cwd=REPO,
-        env={**os.environ, "SEARCH_INDEX_DIR": str(index_dir), "SEARCH_CORS_ORIGINS": site},
+        env={
+            **os.environ,
+            "SEARCH_INDEX_DIR": str(index_dir),
+            "SEARCH_CORS_ORIGINS": site,
+            "SEARCH_QUERY_LOG": str(index_dir.parent / "queries.jsonl"),
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -31,6 +31,7 @@ import jinja2
 from indexer.store import IndexUnavailable
 from search_api.engine import MAX_RESULT_DEPTH, SORTS, SearchRequest
 from search_api.query import MAX_QUERY_CHARS, QueryError
+from search_api.querylog import search_entry
 from search_api.resources.search import read_search_request
 from search_api.responses import Hit, SearchResponse
 
@@ -452,6 +453,8 @@ class SearchPageResource:
                 "The archive cannot be searched right now. Please try again in a few minutes.",
             )
             return
+        if req.method == "GET":
+            req.context.query_log = search_entry("/", search, result.total, result.mode)
         resp.text = render(
             state,
             result=result,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import falcon
 
 from search_api.engine import QUOTE_SORTS, QuoteRequest
+from search_api.querylog import quote_entry
 from search_api.resources.search import read_paging
 
 MAX_SPEAKER_CHARS = 200
@@ -35,4 +36,7 @@ class QuotesResource:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         # The QuoteResponse is the JSON body (search_api/responses.py); a QueryError is a
         # 400 in the error shape (errors.handle_query_error).
-        resp.media = self.engine.quotes(read_quote_request(req))
+        search = read_quote_request(req)
+        result = self.engine.quotes(search)
+        req.context.query_log = quote_entry(search, result.total)
+        resp.media = result

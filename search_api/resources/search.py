@@ -5,6 +5,7 @@ from __future__ import annotations
 import falcon
 
 from search_api.engine import MAX_PER_PAGE, SORTS, SearchRequest
+from search_api.querylog import search_entry
 
 
 def read_paging(
@@ -63,4 +64,7 @@ class SearchResource:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         # The SearchResponse is the JSON body (search_api/responses.py); a QueryError is a
         # 400 in the error shape (errors.handle_query_error).
-        resp.media = self.engine.search(read_search_request(req, self.default_sort))
+        search = read_search_request(req, self.default_sort)
+        result = self.engine.search(search)
+        req.context.query_log = search_entry("/search", search, result.total, result.mode)
+        resp.media = result
