@@ -24,6 +24,15 @@ from search_api.suggest import MAX_PREFIX_CHARS
 _ERROR = {"$ref": "#/components/responses/Error"}
 
 
+# The repeatable exact-value filters of /search: parameter, and what its values are.
+FILTER_PARAMS = (
+    ("people", "person"),
+    ("places", "place"),
+    ("author", "author"),
+    ("section", "section"),
+)
+
+
 def _param(name: str, schema: dict, description: str, *, required=False, explode=None) -> dict:
     p = {"name": name, "in": "query", "required": required, "schema": schema}
     p["description"] = description
@@ -54,29 +63,14 @@ def openapi_document() -> dict:
             "newest, oldest (ties by relevance). The default is the site's "
             "SEARCH_DEFAULT_SORT.",
         ),
-        _param(
-            "people",
-            {"type": "array", "items": {"type": "string"}},
-            "Exact person facet values (all must match).",
-            explode=True,
-        ),
-        _param(
-            "places",
-            {"type": "array", "items": {"type": "string"}},
-            "Exact place facet values (all must match).",
-            explode=True,
-        ),
-        _param(
-            "author",
-            {"type": "array", "items": {"type": "string"}},
-            "Exact author facet values (all must match).",
-            explode=True,
-        ),
-        _param(
-            "section",
-            {"type": "array", "items": {"type": "string"}},
-            "Exact section facet values (all must match).",
-            explode=True,
+        *(
+            _param(
+                name,
+                {"type": "array", "items": {"type": "string"}},
+                f"Exact {what} facet values (all must match).",
+                explode=True,
+            )
+            for name, what in FILTER_PARAMS
         ),
         _param(
             "timeline",

@@ -53,10 +53,6 @@ _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 
 
-class TimedOut(Exception):
-    """The query's time limit passed (only position checks are long enough to look)."""
-
-
 @dataclass
 class Matches:
     """Sorted unique document numbers and the score of each."""
@@ -104,11 +100,7 @@ class GenerationArrays:
         sort keys, as small integers: raw values can pass int64, e.g. a missing date)."""
         got = self._columns.get(field)
         if got is None:
-            parts = [
-                column_values(sub.column_reader(field, translate=False), sub.doc_count_all())
-                for sub, _offset in _leaves(reader)
-            ]
-            values = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            values, _missing = self.raw_column(reader, field)
             got = np.unique(values, return_inverse=True)[1].astype(np.int64).reshape(-1)
             with self._lock:
                 self._columns[field] = got
@@ -509,7 +501,7 @@ class _Evaluator:
             candidates = candidates[np.isin(candidates, within, assume_unique=True)]
         if not len(candidates):
             return Matches.empty()
-        keep, tfs = self._adjacent(field, btexts, candidates)
+        keep, tfs = self._adjacent(field, btexts, candidates, rarity)
         ids = candidates[keep]
         scores = np.zeros(len(ids))
         for btext, tf in zip(btexts, tfs, strict=True):
@@ -519,21 +511,18 @@ class _Evaluator:
         return Matches(ids, scores)
 
     def _adjacent(
-        self, field: str, btexts: list[bytes], candidates: np.ndarray
+        self, field: str, btexts: list[bytes], candidates: np.ndarray, order: list[int]
     ) -> tuple[np.ndarray, list[np.ndarray]]:
         """Which candidates hold the words right after each other (a boolean mask), and
         each word's frequency in each candidate (read where it was still in the running).
 
-        Word by word, rarest first, each word's positions are read for the candidates still
-        in the running only, a posting block at a time (blocks without one are skipped
-        unread)."""
+        Word by word in ``order`` (rarest first), each word's positions are read for the
+        candidates still in the running only, a posting block at a time (blocks without one
+        are skipped unread)."""
         keep = np.zeros(len(candidates), dtype=bool)
         tfs = [np.zeros(len(candidates)) for _ in btexts]
         format_ = self.schema[field].format
         decode = format_.decoder("positions")
-        order = sorted(
-            range(len(btexts)), key=lambda i: self.reader.doc_frequency(field, btexts[i])
-        )
         for sub, offset in _leaves(self.reader):
             lo = int(np.searchsorted(candidates, offset))
             hi = int(np.searchsorted(candidates, offset + sub.doc_count_all()))
