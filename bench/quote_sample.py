@@ -12,6 +12,9 @@ The parts:
 * ``blind_articles(corpora)``: a fourth, blind sample drawn the same way with
   ``BLIND_SEED`` from the articles in none of the first three samples; never looked at while
   developing, never tuned on.
+* ``sealed_articles(corpora)``: a fifth sample drawn the same way with ``SEALED_SEED``
+  from the articles in none of the first four (issue 17), labelled before any rule changed
+  and kept sealed: measured once, at the end.
 * ``candidate_spans(body)``: every double-quoted span of a body, found by plain quote-mark
   pairing per paragraph (see the function for the rules).
 * ``main``: the command line. ``--show`` prints each span with its context for labelling::
@@ -20,6 +23,7 @@ The parts:
       .venv/bin/python -m bench.quote_sample --show --heldout
       .venv/bin/python -m bench.quote_sample --show --test
       .venv/bin/python -m bench.quote_sample --show --blind
+      .venv/bin/python -m bench.quote_sample --show --sealed
 
 The gold labels live in ``bench/quotes_gold.jsonl`` (held-out sample:
 ``bench/quotes_heldout.jsonl``; test sample: ``bench/quotes_test.jsonl``; blind sample:
@@ -54,6 +58,9 @@ HELDOUT_SEED = 11
 TEST_SEED = 13
 # The blind sample (``blind_articles``): in none of the first three, never tuned on.
 BLIND_SEED = 17
+# The sealed sample (``sealed_articles``, issue 17): in none of the first four, labelled before
+# any rule changed and measured once, at the end.
+SEALED_SEED = 19
 PER_CORPUS = 25
 BBC_CATEGORIES = ("business", "entertainment", "politics", "sport", "tech")
 # Articles with this many candidate spans are eligible; the budget keeps the sample small.
@@ -250,6 +257,18 @@ def blind_articles(corpora: Path = DEFAULT) -> list[Article]:
     return sample_articles(corpora, seed=BLIND_SEED, exclude=used)
 
 
+def sealed_articles(corpora: Path = DEFAULT) -> list[Article]:
+    """The sealed sample (``SEALED_SEED``, none of the first four samples), measured once."""
+    earlier = (
+        sample_articles(corpora)
+        + heldout_articles(corpora)
+        + test_articles(corpora)
+        + blind_articles(corpora)
+    )
+    used = frozenset(a.id for a in earlier)
+    return sample_articles(corpora, seed=SEALED_SEED, exclude=used)
+
+
 def _context(body: str, start: int, end: int, width: int = 300) -> str:
     """The span's paragraph and the one before it, cut to about ``width`` characters before."""
     paras = list(paragraphs(body))
@@ -282,8 +301,11 @@ def main(argv: list[str] | None = None) -> int:
     which.add_argument("--heldout", action="store_true", help="use the held-out sample")
     which.add_argument("--test", action="store_true", help="use the test sample")
     which.add_argument("--blind", action="store_true", help="use the blind sample")
+    which.add_argument("--sealed", action="store_true", help="use the sealed sample")
     args = parser.parse_args(argv)
-    if args.blind:
+    if args.sealed:
+        pick = sealed_articles
+    elif args.blind:
         pick = blind_articles
     elif args.test:
         pick = test_articles
