@@ -27,7 +27,7 @@ from pathlib import Path
 from tqdm import tqdm
 from whoosh import index as whoosh_index
 
-from indexer import store
+from indexer import postarrays, store
 from indexer.archive import ArchiveFile, Rejected, read_archive_file, walk_archive
 from indexer.cache import BuildCache, code_fingerprint, extractor_key, record_key
 from indexer.documents import Article, RawArticle
@@ -323,6 +323,7 @@ def build_index(
             return _unchanged(report, current, started)
         commit_with_segments(writer, segments)
         commit_with_segments(quote_writer, quote_segments)
+        postarrays.write_missing(ix)  # merged segments, the main writer's own
         documents = ix.doc_count()
         quotations = qx.doc_count()
         ix.close()

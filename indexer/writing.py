@@ -9,6 +9,8 @@ Parts:
     ``ParallelWriter``: analysis and segment writing in worker processes (forked), one
     segment per process for the articles and one for their quotations, fed batches of
     records from the main process; ``finish()`` returns the finished segments;
+    The article segment of each writer process gets its posting arrays
+    (``indexer.postarrays``) in that process, beside the segment;
     ``commit_with_segments(writer, segments)``: the main writer's commit (its deletions and
     Whoosh's merge of small older segments) with those segments added to the index as they
     are: no merge pass over the new documents.
@@ -31,6 +33,8 @@ from collections.abc import Sequence
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import _lenfield
 from whoosh.writing import SegmentWriter
+
+from indexer import postarrays
 
 # Records sent to a writer process at a time.
 BATCH_DOCS = 256
@@ -131,6 +135,8 @@ def _writer_main(article_dir: str, quote_dir: str, jobs, results, close_fds) -> 
         for writer in writers:
             if writer.docnum:
                 segments.append(writer._finalize_segment())
+                if writer is writers[0]:  # the articles' segment: its posting arrays too
+                    postarrays.write_segment_arrays(ix.storage, ix.schema, segments[-1])
             else:
                 writer._close_segment()
                 segments.append(None)

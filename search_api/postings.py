@@ -36,6 +36,8 @@ from whoosh.columns import NumericColumn
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import _length_byte_cache
 
+from indexer.postarrays import SegmentArrays, read_blocks
+from indexer.schema import PAIR_FIELDS, pair_term
 from search_api.bm25 import K1 as COMBINED_K1
 from search_api.bm25 import B as COMBINED_B
 from search_api.bm25 import CombinedTerm, lucene_idf
@@ -74,6 +76,8 @@ class GenerationArrays:
         live = live_documents(reader)
         self.live = np.ones(self.size, dtype=bool) if live is None else live
         self.has_deletions = live is not None
+        # each segment's posting arrays on disk (indexer.postarrays), where it has them
+        self.segment_arrays = segment_arrays(reader)
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, object] = {}
         self._cache: OrderedDict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = OrderedDict()
@@ -150,7 +154,8 @@ class GenerationArrays:
         return got
 
     def _read(self, reader, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
-        return read_postings(reader, field, text, self.live if self.has_deletions else None)
+        live = self.live if self.has_deletions else None
+        return read_postings(reader, field, text, live, self.segment_arrays)
 
 
 def live_documents(reader) -> np.ndarray | None:
@@ -165,19 +170,43 @@ def live_documents(reader) -> np.ndarray | None:
     return live
 
 
+def segment_arrays(reader) -> dict[str, SegmentArrays]:
+    """The posting arrays of each segment of ``reader`` that has them, by segment id."""
+    out = {}
+    for sub, _offset in _leaves(reader):
+        segment_id = sub.segment().segment_id()
+        found = SegmentArrays.open(sub.storage(), segment_id)
+        if found is not None:
+            out[segment_id] = found
+    return out
+
+
 def read_postings(
-    reader, field: str, text: bytes, live: np.ndarray | None = None
+    reader,
+    field: str,
+    text: bytes,
+    live: np.ndarray | None = None,
+    arrays: dict[str, SegmentArrays] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Document numbers holding ``text`` in ``field`` and the frequency in each, read a
-    block at a time; documents not ``live`` (deleted) left out."""
+    """Document numbers holding ``text`` in ``field`` and the frequency in each: sliced
+    from a segment's posting arrays (``arrays``, by segment id) where it has them, else
+    read a block at a time; documents not ``live`` (deleted) left out."""
     format_ = reader.schema[field].format
     ids_parts, weight_parts = [], []
     for sub, offset in _leaves(reader):
+        terms = sub._terms  # noqa: SLF001
         try:
-            matcher = sub._terms.matcher(field, text, format_)  # noqa: SLF001
+            info = terms.term_info(field, text)
         except (KeyError, TermNotFound):
             continue
-        ids, weights = _read_blocks(matcher)
+        found = None
+        mapped = arrays.get(sub.segment().segment_id()) if arrays else None
+        if mapped is not None and not info.is_inlined():
+            found = mapped.lookup(info)
+        if found is None:
+            matcher = terms._codec.postings_reader(terms._postfile, info, format_)  # noqa: SLF001
+            found = read_blocks(matcher)
+        ids, weights = found
         ids_parts.append(ids + offset)
         weight_parts.append(weights)
     if not ids_parts:
@@ -300,38 +329,6 @@ def _block_values(matcher, docs: np.ndarray) -> list:
                 break
             matcher._goto(matcher._nextoffset)  # noqa: SLF001
     return out
-
-
-def _read_blocks(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """Every posting of one segment's term: document numbers and frequencies, read a block
-    at a time (Whoosh's own reader decodes them a posting at a time)."""
-    if not isinstance(matcher, W3LeafMatcher):
-        ids, weights = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
-    ids_parts, weight_parts = [], []
-    while True:
-        if matcher._data is None:  # noqa: SLF001
-            matcher._read_data()  # noqa: SLF001
-        raw_ids, raw_weights = matcher._data[0], matcher._data[1]  # noqa: SLF001
-        count = matcher._blocklength  # noqa: SLF001
-        block = np.asarray(raw_ids, dtype=np.int64)
-        if not matcher._byteids:  # noqa: SLF001
-            block = np.cumsum(block)
-        ids_parts.append(block)
-        if raw_weights is None:
-            weight_parts.append(np.ones(count, dtype=np.float32))
-        elif isinstance(raw_weights, float):
-            weight_parts.append(np.full(count, raw_weights, dtype=np.float32))
-        else:
-            weight_parts.append(np.asarray(raw_weights, dtype=np.float32))
-        if matcher._lastblock:  # noqa: SLF001
-            break
-        matcher._goto(matcher._nextoffset)  # noqa: SLF001
-    return np.concatenate(ids_parts), np.concatenate(weight_parts)
 
 
 # --- evaluation ---------------------------------------------------------------------------
@@ -489,6 +486,9 @@ class _Evaluator:
             if btext is None:
                 return Matches.empty()
             btexts.append(btext)
+        pairs = self._pair_terms(field, btexts)
+        if pairs is not None:
+            return self._phrase_by_pairs(q, field, btexts, pairs, within)
         # Candidates from the two rarest words only: the commoner words ("the", "of") are
         # never read whole, only in the posting blocks of the documents still in the running.
         rarity = sorted(
@@ -506,6 +506,77 @@ class _Evaluator:
         scores = np.zeros(len(ids))
         for btext, tf in zip(btexts, tfs, strict=True):
             scores = scores + self._bm25(field, btext, ids, tf[keep])
+        if q.boost != 1.0:
+            scores = scores * q.boost
+        return Matches(ids, scores)
+
+    def _pair_terms(self, field: str, btexts: list[bytes]) -> list[bytes | None] | None:
+        """The pairs field's term of each two adjacent words of a phrase in ``field`` (None
+        for a pair of two uncommon words, which the index does not hold), or None when
+        no pair of the phrase is held (or ``field`` has no pairs field)."""
+        pair_field = PAIR_FIELDS.get(field)
+        if pair_field not in self.schema:
+            return None
+        words = [b.decode("utf-8") for b in btexts]
+        terms = [pair_term(a, b) for a, b in zip(words, words[1:], strict=False)]
+        if all(t is None for t in terms):
+            return None
+        return [t.encode("utf-8") if t is not None else None for t in terms]
+
+    def _phrase_by_pairs(
+        self,
+        q: Phrase,
+        field: str,
+        btexts: list[bytes],
+        pairs: list[bytes | None],
+        within: np.ndarray | None,
+    ) -> Matches:
+        """An exact phrase with common words, from the pairs field (``indexer.schema``:
+        every two adjacent words of which one is common are one term there): the documents
+        holding all of its pairs, checked for the pairs' order by the pairs' positions, which
+        are short lists where the words' ("in", "to") are the longest of the index. A pair of
+        two uncommon words is not held: its rarest word joins the candidates, and then the
+        words' positions are checked (in the few candidates left). Scores are the words'
+        BM25, as for any phrase."""
+        pair_field = PAIR_FIELDS[field]
+        lists = []
+        for pair in pairs:
+            if pair is None:
+                continue
+            if (pair_field, pair) not in self.reader:
+                return Matches.empty()  # no document holds these two words side by side
+            lists.append(self.arrays.postings(self.reader, pair_field, pair)[0])
+        complete = len(lists) == len(pairs)
+        if not complete:
+            rarest = min(btexts, key=lambda t: self.reader.doc_frequency(field, t))
+            lists.append(self.arrays.postings(self.reader, field, rarest)[0])
+        lists.sort(key=len)
+        candidates = lists[0]
+        for ids in lists[1:]:
+            candidates = np.intersect1d(candidates, ids, assume_unique=True)
+        if within is not None:
+            candidates = candidates[np.isin(candidates, within, assume_unique=True)]
+        if not len(candidates):
+            return Matches.empty()
+        if complete and len(pairs) == 1:
+            ids = candidates  # two words: holding the pair is holding the phrase
+        elif complete:
+            order = sorted(
+                range(len(pairs)), key=lambda i: self.reader.doc_frequency(pair_field, pairs[i])
+            )
+            keep, _tfs = self._adjacent(pair_field, pairs, candidates, order)
+            ids = candidates[keep]
+        else:
+            rarity = sorted(
+                range(len(btexts)), key=lambda i: self.reader.doc_frequency(field, btexts[i])
+            )
+            keep, _tfs = self._adjacent(field, btexts, candidates, rarity)
+            ids = candidates[keep]
+        scores = np.zeros(len(ids))
+        for btext in btexts:
+            word_ids, word_tf = self.arrays.postings(self.reader, field, btext)
+            tf = word_tf[np.searchsorted(word_ids, ids)].astype(np.float64)
+            scores = scores + self._bm25(field, btext, ids, tf)
         if q.boost != 1.0:
             scores = scores * q.boost
         return Matches(ids, scores)
@@ -534,7 +605,11 @@ class _Evaluator:
                 if time.monotonic() > self.deadline:
                     self.timed_out = True
                     return keep, tfs
-                matcher = sub._terms.matcher(field, btexts[i], format_)  # noqa: SLF001
+                try:
+                    matcher = sub._terms.matcher(field, btexts[i], format_)  # noqa: SLF001
+                except (KeyError, TermNotFound):
+                    rows = rows[:0]  # a word this segment never holds: none of its candidates
+                    break
                 found = _block_values(matcher, candidates[rows] - offset)
                 pairs = []
                 for j, posting in enumerate(found):

@@ -19,9 +19,10 @@ from whoosh import sorting
 from whoosh.collectors import WrappingCollector
 
 from indexer.build import build_index
+from indexer.schema import news_analyzer
 from search_api import engine as engine_module
 from search_api.engine import Engine, SearchRequest, date_order
-from search_api.postings import GenerationArrays, collect, term_values
+from search_api.postings import GenerationArrays, collect, read_postings, term_values
 from search_api.query import QueryBuilder, parse_query
 
 WORDS = (
@@ -112,6 +113,13 @@ QUERIES = [
     "oil NOT price",
     "long-term growth",
     "new york",
+    # Phrases with common words are matched from the pairs field (two words, three, a
+    # compound, a pair of two uncommon words beside held ones, a pair no document holds).
+    '"said the oil price"',
+    '"the long-term growth"',
+    '"wheat coffee the"',
+    '"the steel strike" union',
+    '"oil the the the"',
     "oil price market bank rate",
     "what did the minister say about the oil price talks in the central bank",
     "zzzunknown",
@@ -251,7 +259,7 @@ def test_term_values_reads_positions_of_the_documents_asked_for(searcher):
 
 def test_a_phrase_check_past_the_time_limit_says_so(searcher, monkeypatch):
     arrays = _arrays(searcher)
-    query = QueryBuilder(searcher).plan(parse_query('"oil price"')).all_words()
+    query = QueryBuilder(searcher).plan(parse_query('"the oil price"')).all_words()
     got = collect(searcher, arrays, query, 10, time_limit=-1.0)
     assert got.timed_out
     assert engine_module.QUERY_TIME_LIMIT_S > 0
@@ -275,3 +283,34 @@ def test_date_filters_leave_out_undated_articles_in_every_segment(tmp_path):
         assert [h.id for h in got.results] == ["d1"], after
         assert got.total == 1
     assert engine.search(SearchRequest(q="grain")).total == 4
+
+
+def test_posting_arrays_on_disk_hold_what_whoosh_blocks_hold(searcher):
+    reader = searcher.reader()
+    arrays = _arrays(searcher)
+    assert len(arrays.segment_arrays) == len(reader.leaf_readers())  # every segment has them
+    for word in WORDS[:12]:
+        term = next(iter(news_analyzer()(word))).text.encode()
+        mapped = read_postings(reader, "body", term, None, arrays.segment_arrays)
+        blocks = read_postings(reader, "body", term)
+        assert mapped[0].tolist() == blocks[0].tolist() and len(mapped[0]) > 0, word
+        assert mapped[1].tolist() == blocks[1].tolist(), word
+
+
+def test_a_segment_without_posting_arrays_is_read_from_its_blocks(searcher):
+    arrays = _arrays(searcher)
+    query = QueryBuilder(searcher).plan(parse_query('oil "the oil price"')).all_words()
+    with_arrays = collect(searcher, arrays, query, 10)
+    arrays.segment_arrays.clear()
+    arrays._cache.clear()
+    without = collect(searcher, arrays, query, 10)
+    assert without.docnums.tolist() == with_arrays.docnums.tolist()
+    assert without.top == with_arrays.top
+
+
+def test_the_pairs_field_holds_pairs_with_a_common_word_only(searcher):
+    reader = searcher.reader()
+    held = {text.decode() for field, text in reader.all_terms() if field == "body_pairs"}
+    assert "oil price" in held and "the oil" in held  # "price", "the" are common words
+    assert not any(p in held for p in ("wheat coffee", "grain export", "coffee grain"))
+    assert all(len(p.split()) == 2 for p in held)

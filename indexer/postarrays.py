@@ -1,0 +1,175 @@
+"""Each segment's posting lists as plain arrays on disk, beside Whoosh's own files.
+
+Whoosh keeps a posting list as blocks of 128 postings, each block one zlib-compressed
+pickle of (document numbers, frequencies, positions and characters): to know which
+documents hold a word, every block must be decompressed and unpickled, positions included.
+At 16x Reuters (305k stories) that decoding was most of a keyword search (bench/RESULTS.md,
+"Postings arrays on disk"). So a build writes, for every finished segment, the document
+numbers and frequencies of each of its posting lists as four ``.npy`` files that a search
+maps into memory (``numpy.load(mmap_mode="r")``): reading a word's postings is a slice.
+Positions stay in Whoosh's blocks (only exact phrases and snippets read them).
+
+Files of segment ``MAIN_<id>`` (named so that Whoosh's own clean-up deletes them with the
+segment when a merge retires it):
+
+    ``MAIN_<id>.pa_keys.npy``   int64, sorted: the posting list's offset in ``.pst``
+                                (Whoosh's term info gives it: the key of a term);
+    ``MAIN_<id>.pa_starts.npy`` int64, one more than the keys: where each list starts;
+    ``MAIN_<id>.pa_docs.npy``   int32: segment document numbers, list after list;
+    ``MAIN_<id>.pa_freqs.npy``  uint16 where every frequency is a small whole number
+                                (positions formats), else float32.
+
+A list Whoosh inlines in its term info (a word in one document) has no arrays: it is read
+from the term info, as cheap as it gets. A segment without the files (an index built before
+them) is read block by block, as before.
+
+Parts:
+    ``write_segment_arrays(storage, schema, segment)``: the four files of one segment;
+    ``write_missing(ix)``: the files of every segment of ``ix`` that lacks them;
+    ``SegmentArrays.open(storage, segment_id)``: one segment's mapped arrays, or None;
+    ``read_blocks(matcher)``: one Whoosh posting list's documents and frequencies, block
+    by block (what the files hold, and the reader for segments without them).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.reading import SegmentReader
+
+PARTS = ("keys", "starts", "docs", "freqs")
+
+
+def _path(folder: str, segment_id: str, part: str) -> Path:
+    return Path(folder) / f"{segment_id}.pa_{part}.npy"
+
+
+def read_blocks(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """Every posting of one segment's term: document numbers (int64) and frequencies
+    (float32), read a block at a time (Whoosh's own reader decodes a posting at a time)."""
+    if not isinstance(matcher, W3LeafMatcher):
+        ids, weights = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+    ids_parts, weight_parts = [], []
+    while True:
+        if matcher._data is None:  # noqa: SLF001
+            matcher._read_data()  # noqa: SLF001
+        raw_ids, raw_weights = matcher._data[0], matcher._data[1]  # noqa: SLF001
+        count = matcher._blocklength  # noqa: SLF001
+        block = np.asarray(raw_ids, dtype=np.int64)
+        if not matcher._byteids:  # noqa: SLF001
+            block = np.cumsum(block)
+        ids_parts.append(block)
+        if raw_weights is None:
+            weight_parts.append(np.ones(count, dtype=np.float32))
+        elif isinstance(raw_weights, float):
+            weight_parts.append(np.full(count, raw_weights, dtype=np.float32))
+        else:
+            weight_parts.append(np.asarray(raw_weights, dtype=np.float32))
+        if matcher._lastblock:  # noqa: SLF001
+            break
+        matcher._goto(matcher._nextoffset)  # noqa: SLF001
+    return np.concatenate(ids_parts), np.concatenate(weight_parts)
+
+
+def write_segment_arrays(storage, schema, segment) -> int:
+    """Write the four array files of ``segment`` into ``storage``'s folder; the number of
+    posting lists they hold."""
+    reader = SegmentReader(storage, schema, segment)
+    try:
+        terms = reader._terms  # noqa: SLF001
+        codec = terms._codec  # noqa: SLF001
+        postfile = terms._postfile  # noqa: SLF001
+        keys: list[int] = []
+        docs_parts: list[np.ndarray] = []
+        freq_parts: list[np.ndarray] = []
+        for (fieldname, _text), info in terms.items():
+            if info.is_inlined() or fieldname not in schema:
+                continue
+            format_ = schema[fieldname].format
+            if format_ is None:
+                continue
+            matcher = codec.postings_reader(postfile, info, format_)
+            ids, weights = read_blocks(matcher)
+            keys.append(info.extent()[0])
+            docs_parts.append(ids.astype(np.int32))
+            freq_parts.append(weights)
+    finally:
+        reader.close()
+    order = np.argsort(np.asarray(keys, dtype=np.int64), kind="stable")
+    counts = np.array([len(docs_parts[i]) for i in order], dtype=np.int64)
+    starts = np.zeros(len(order) + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    docs = np.concatenate([docs_parts[i] for i in order]) if keys else np.zeros(0, np.int32)
+    freqs = np.concatenate([freq_parts[i] for i in order]) if keys else np.zeros(0, np.float32)
+    if len(freqs) and freqs.max() < 2**16 and np.all(freqs == np.round(freqs)) and freqs.min() >= 0:
+        freqs = freqs.astype(np.uint16)
+    arrays = {
+        "keys": np.asarray(keys, dtype=np.int64)[order],
+        "starts": starts,
+        "docs": docs,
+        "freqs": freqs,
+    }
+    folder = storage.folder
+    segment_id = segment.segment_id()
+    # keys last: a segment whose keys file exists has all four
+    for part in ("docs", "freqs", "starts", "keys"):
+        final = _path(folder, segment_id, part)
+        tmp = final.with_name(final.name + ".tmp")
+        with open(tmp, "wb") as fh:
+            np.save(fh, arrays[part])
+        os.replace(tmp, final)
+    return len(keys)
+
+
+def write_missing(ix) -> int:
+    """Write the arrays of every segment of the Whoosh index ``ix`` that has none (segments
+    a merge or the main writer made); how many segments were written."""
+    written = 0
+    for segment in ix._segments():  # noqa: SLF001
+        if (
+            segment.doc_count_all()
+            and not _path(ix.storage.folder, segment.segment_id(), "keys").exists()
+        ):
+            write_segment_arrays(ix.storage, ix.schema, segment)
+            written += 1
+    return written
+
+
+class SegmentArrays:
+    """One segment's posting arrays, mapped from disk (nothing is read until used)."""
+
+    def __init__(self, keys, starts, docs, freqs):
+        self.keys, self.starts, self.docs, self.freqs = keys, starts, docs, freqs
+
+    @classmethod
+    def open(cls, storage, segment_id: str) -> SegmentArrays | None:
+        """The segment's arrays, or None when it has none (or they cannot be read)."""
+        folder = getattr(storage, "folder", None)
+        if folder is None or not _path(folder, segment_id, "keys").exists():
+            return None
+        try:
+            parts = [np.load(_path(folder, segment_id, p), mmap_mode="r") for p in PARTS]
+        except (OSError, ValueError):
+            return None
+        return cls(*parts)
+
+    def lookup(self, info) -> tuple[np.ndarray, np.ndarray] | None:
+        """The documents (int64) and frequencies (float32) of the posting list whose term
+        info is ``info``, or None when the arrays do not hold it."""
+        offset = info.extent()[0]
+        i = int(np.searchsorted(self.keys, offset))
+        if i >= len(self.keys) or int(self.keys[i]) != offset:
+            return None
+        start, end = int(self.starts[i]), int(self.starts[i + 1])
+        return (
+            self.docs[start:end].astype(np.int64),
+            self.freqs[start:end].astype(np.float32),
+        )
