@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from search_api.postings import live_documents, read_postings
+from search_api.postings import live_documents, read_postings, segment_arrays
 from search_api.responses import FacetCount, Facets
 
 FACET_FIELDS = {
@@ -31,6 +31,7 @@ class FacetIndex:
     def __init__(self, reader):
         size = reader.doc_count_all()
         live = live_documents(reader)
+        mapped = segment_arrays(reader)
         self.names: dict[str, list[str]] = {}
         # Per facet: row pointers (size + 1) and the tag ids of every document's row.
         self.rows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -40,7 +41,7 @@ class FacetIndex:
             for term in reader.lexicon(field):
                 tag_id = len(names)
                 names.append(term.decode("utf-8") if isinstance(term, bytes) else term)
-                docs = read_postings(reader, field, term, live)[0]
+                docs = read_postings(reader, field, term, live, mapped)[0]
                 docs_parts.append(docs)
                 tags_parts.append(np.full(len(docs), tag_id, dtype=np.int32))
             docs = np.concatenate(docs_parts) if docs_parts else np.zeros(0, dtype=np.int64)
