@@ -17,7 +17,14 @@ segment when a merge retires it):
     ``MAIN_<id>.pa_starts.npy`` int64, one more than the keys: where each list starts;
     ``MAIN_<id>.pa_docs.npy``   int32: segment document numbers, list after list;
     ``MAIN_<id>.pa_freqs.npy``  uint16 where every frequency is a small whole number
-                                (positions formats), else float32.
+                                (positions formats), else float32;
+    ``MAIN_<id>.pa_bstarts.npy`` int64, one more than the keys: where each list's blocks
+                                start in the next two;
+    ``MAIN_<id>.pa_blocks.npy`` int64: each Whoosh block's offset in ``.pst``;
+    ``MAIN_<id>.pa_bfirst.npy`` int64: the index in its list of each block's first posting.
+
+The last two let a reader of positions (a phrase check, a snippet) go straight to the block
+holding a document, where Whoosh walks every block header before it.
 
 A list Whoosh inlines in its term info (a word in one document) has no arrays: it is read
 from the term info, as cheap as it gets. A segment without the files (an index built before
@@ -34,22 +41,26 @@ Parts:
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import SegmentReader
 
-PARTS = ("keys", "starts", "docs", "freqs")
+PARTS = ("keys", "starts", "docs", "freqs", "bstarts", "blocks", "bfirst")
 
 
 def _path(folder: str, segment_id: str, part: str) -> Path:
     return Path(folder) / f"{segment_id}.pa_{part}.npy"
 
 
-def read_blocks(matcher) -> tuple[np.ndarray, np.ndarray]:
+def read_blocks(matcher, blocks: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Every posting of one segment's term: document numbers (int64) and frequencies
-    (float32), read a block at a time (Whoosh's own reader decodes a posting at a time)."""
+    (float32), read a block at a time (Whoosh's own reader decodes a posting at a time).
+
+    ``blocks``: a list to which each block's ``(offset in .pst, index of its first posting)``
+    is appended."""
     if not isinstance(matcher, W3LeafMatcher):
         ids, weights = [], []
         while matcher.is_active():
@@ -58,7 +69,10 @@ def read_blocks(matcher) -> tuple[np.ndarray, np.ndarray]:
             matcher.next()
         return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
     ids_parts, weight_parts = [], []
+    position, first = matcher._baseoffset, 0  # noqa: SLF001
     while True:
+        if blocks is not None:
+            blocks.append((position, first))
         if matcher._data is None:  # noqa: SLF001
             matcher._read_data()  # noqa: SLF001
         raw_ids, raw_weights = matcher._data[0], matcher._data[1]  # noqa: SLF001
@@ -73,9 +87,11 @@ def read_blocks(matcher) -> tuple[np.ndarray, np.ndarray]:
             weight_parts.append(np.full(count, raw_weights, dtype=np.float32))
         else:
             weight_parts.append(np.asarray(raw_weights, dtype=np.float32))
+        first += count
         if matcher._lastblock:  # noqa: SLF001
             break
-        matcher._goto(matcher._nextoffset)  # noqa: SLF001
+        position = matcher._nextoffset  # noqa: SLF001
+        matcher._goto(position)  # noqa: SLF001
     return np.concatenate(ids_parts), np.concatenate(weight_parts)
 
 
@@ -90,6 +106,7 @@ def write_segment_arrays(storage, schema, segment) -> int:
         keys: list[int] = []
         docs_parts: list[np.ndarray] = []
         freq_parts: list[np.ndarray] = []
+        block_parts: list[list] = []
         for (fieldname, _text), info in terms.items():
             if info.is_inlined() or fieldname not in schema:
                 continue
@@ -97,7 +114,9 @@ def write_segment_arrays(storage, schema, segment) -> int:
             if format_ is None:
                 continue
             matcher = codec.postings_reader(postfile, info, format_)
-            ids, weights = read_blocks(matcher)
+            blocks: list = []
+            ids, weights = read_blocks(matcher, blocks)
+            block_parts.append(blocks)
             keys.append(info.extent()[0])
             docs_parts.append(ids.astype(np.int32))
             freq_parts.append(weights)
@@ -111,16 +130,24 @@ def write_segment_arrays(storage, schema, segment) -> int:
     freqs = np.concatenate([freq_parts[i] for i in order]) if keys else np.zeros(0, np.float32)
     if len(freqs) and freqs.max() < 2**16 and np.all(freqs == np.round(freqs)) and freqs.min() >= 0:
         freqs = freqs.astype(np.uint16)
+    block_counts = np.array([len(block_parts[i]) for i in order], dtype=np.int64)
+    bstarts = np.zeros(len(order) + 1, dtype=np.int64)
+    np.cumsum(block_counts, out=bstarts[1:])
+    flat = [b for i in order for b in block_parts[i]]
+    table = np.asarray(flat, dtype=np.int64).reshape(-1, 2)
     arrays = {
         "keys": np.asarray(keys, dtype=np.int64)[order],
         "starts": starts,
         "docs": docs,
         "freqs": freqs,
+        "bstarts": bstarts,
+        "blocks": np.ascontiguousarray(table[:, 0]),
+        "bfirst": np.ascontiguousarray(table[:, 1]),
     }
     folder = storage.folder
     segment_id = segment.segment_id()
-    # keys last: a segment whose keys file exists has all four
-    for part in ("docs", "freqs", "starts", "keys"):
+    # keys last: a segment whose keys file exists has all the others
+    for part in (*PARTS[1:], "keys"):
         final = _path(folder, segment_id, part)
         tmp = final.with_name(final.name + ".tmp")
         with open(tmp, "wb") as fh:
@@ -146,30 +173,58 @@ def write_missing(ix) -> int:
 class SegmentArrays:
     """One segment's posting arrays, mapped from disk (nothing is read until used)."""
 
-    def __init__(self, keys, starts, docs, freqs):
+    def __init__(self, keys, starts, docs, freqs, bstarts, blocks, bfirst):
         self.keys, self.starts, self.docs, self.freqs = keys, starts, docs, freqs
+        self.bstarts, self.blocks, self.bfirst = bstarts, blocks, bfirst
 
     @classmethod
     def open(cls, storage, segment_id: str) -> SegmentArrays | None:
-        """The segment's arrays, or None when it has none (or they cannot be read)."""
+        """The segment's arrays, or None when it has none (or they cannot be read).
+        Files are write-once, so an opened segment is kept (``_open``)."""
         folder = getattr(storage, "folder", None)
-        if folder is None or not _path(folder, segment_id, "keys").exists():
+        if folder is None:
             return None
+        keys = _path(folder, segment_id, "keys")
         try:
-            parts = [np.load(_path(folder, segment_id, p), mmap_mode="r") for p in PARTS]
-        except (OSError, ValueError):
+            stamp = keys.stat().st_mtime_ns
+        except OSError:
             return None
-        return cls(*parts)
+        return _open(str(folder), segment_id, stamp)
+
+    def _index(self, info) -> int | None:
+        offset = info.extent()[0]
+        i = int(np.searchsorted(self.keys, offset))
+        if i >= len(self.keys) or int(self.keys[i]) != offset:
+            return None
+        return i
 
     def lookup(self, info) -> tuple[np.ndarray, np.ndarray] | None:
         """The documents (int64) and frequencies (float32) of the posting list whose term
         info is ``info``, or None when the arrays do not hold it."""
-        offset = info.extent()[0]
-        i = int(np.searchsorted(self.keys, offset))
-        if i >= len(self.keys) or int(self.keys[i]) != offset:
+        i = self._index(info)
+        if i is None:
             return None
         start, end = int(self.starts[i]), int(self.starts[i + 1])
         return (
             self.docs[start:end].astype(np.int64),
             self.freqs[start:end].astype(np.float32),
         )
+
+    def block_map(self, info) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """For the posting list of ``info``: its documents (mapped), and the offset and
+        first posting of each of its blocks; None when the arrays do not hold it."""
+        i = self._index(info)
+        if i is None:
+            return None
+        start, end = int(self.starts[i]), int(self.starts[i + 1])
+        b0, b1 = int(self.bstarts[i]), int(self.bstarts[i + 1])
+        return self.docs[start:end], self.blocks[b0:b1], self.bfirst[b0:b1]
+
+
+@lru_cache(maxsize=256)
+def _open(folder: str, segment_id: str, stamp: int) -> SegmentArrays | None:
+    try:
+        parts = [np.load(_path(folder, segment_id, p), mmap_mode="r") for p in PARTS]
+    except (OSError, ValueError):
+        return None
+    return SegmentArrays(*parts)

@@ -241,11 +241,12 @@ def term_values(reader, field: str, text, docs, kind: str = "positions") -> dict
         if lo == hi:
             continue
         try:
-            matcher = sub._terms.matcher(field, btext, fieldobj.format)  # noqa: SLF001
+            matcher, jump = _matcher(sub, field, btext, fieldobj.format)
         except (KeyError, TermNotFound):
             continue
         local = wanted[lo:hi] - offset
-        for doc, found in zip(local.tolist(), _block_values(matcher, local), strict=True):
+        found_all = _block_values(matcher, local, jump)
+        for doc, found in zip(local.tolist(), found_all, strict=True):
             if found is not None:
                 out[doc + offset] = decode(found[1])
     return out
@@ -286,10 +287,27 @@ def column_values(column, count: int) -> np.ndarray:
     return np.array(values) if values else np.zeros(count, dtype=np.int64)
 
 
-def _block_values(matcher, docs: np.ndarray) -> list:
+def _matcher(sub, field: str, btext: bytes, format_):
+    """One segment's Whoosh matcher of a term, and its block map (the term's documents,
+    each block's offset and first posting: ``SegmentArrays.block_map``) where the
+    segment's posting arrays hold it, else None."""
+    terms = sub._terms  # noqa: SLF001
+    info = terms.term_info(field, btext)
+    matcher = terms._codec.postings_reader(terms._postfile, info, format_)  # noqa: SLF001
+    jump = None
+    if not info.is_inlined():
+        mapped = SegmentArrays.open(sub.storage(), sub.segment().segment_id())
+        if mapped is not None:
+            jump = mapped.block_map(info)
+    return matcher, jump
+
+
+def _block_values(matcher, docs: np.ndarray, jump=None) -> list:
     """``(frequency, stored value)`` (the value: encoded positions) of each of the sorted
     segment documents ``docs`` in one term's postings, None where the term is absent;
-    blocks holding none of ``docs`` are skipped without being decoded."""
+    blocks holding none of ``docs`` are skipped without being decoded. With ``jump`` (the
+    term's block map) the blocks holding ``docs`` are gone to directly; without it every
+    block header before them is read."""
     out: list = [None] * len(docs)
     if not isinstance(matcher, W3LeafMatcher):
         for j, doc in enumerate(docs.tolist()):
@@ -298,6 +316,21 @@ def _block_values(matcher, docs: np.ndarray) -> list:
             if matcher.is_active() and matcher.id() == doc:
                 out[j] = (matcher.weight(), matcher.value())
         return out
+    if jump is not None:
+        term_docs, offsets, firsts = jump
+        at = np.searchsorted(term_docs, docs)
+        held = at < len(term_docs)
+        held[held] = term_docs[at[held]] == docs[held]
+        rows = np.flatnonzero(held)
+        if not len(rows):
+            return out
+        blocks = np.searchsorted(firsts, at[rows], side="right") - 1
+        starts = np.flatnonzero(np.r_[True, blocks[1:] != blocks[:-1]])
+        ends = np.r_[starts[1:], len(rows)]
+        for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+            matcher._goto(int(offsets[blocks[s]]))  # noqa: SLF001
+            _fill_block(matcher, docs, rows[s:e], out)
+        return out
     j, n = 0, len(docs)
     while j < n:
         while matcher._maxid < docs[j]:  # noqa: SLF001
@@ -305,30 +338,36 @@ def _block_values(matcher, docs: np.ndarray) -> list:
                 return out
             matcher._goto(matcher._nextoffset)  # noqa: SLF001
         k = int(np.searchsorted(docs, matcher._maxid, side="right"))  # noqa: SLF001
-        if matcher._data is None:  # noqa: SLF001
-            matcher._read_data()  # noqa: SLF001
-        data = matcher._data  # noqa: SLF001
-        ids = np.asarray(data[0], dtype=np.int64)
-        if not matcher._byteids:  # noqa: SLF001
-            ids = np.cumsum(ids)
-        want = docs[j:k]
-        at = np.minimum(np.searchsorted(ids, want), len(ids) - 1)
-        weights, values = data[1], data[2]
-        for offset in np.flatnonzero(ids[at] == want).tolist():
-            i = int(at[offset])
-            if weights is None:
-                weight = 1.0
-            elif isinstance(weights, float):
-                weight = weights
-            else:
-                weight = float(weights[i])
-            out[j + offset] = (weight, values[i])
+        _fill_block(matcher, docs, np.arange(j, k), out)
         j = k
         if j < n:
             if matcher._lastblock:  # noqa: SLF001
                 break
             matcher._goto(matcher._nextoffset)  # noqa: SLF001
     return out
+
+
+def _fill_block(matcher, docs: np.ndarray, rows: np.ndarray, out: list) -> None:
+    """``out[r]`` = ``(frequency, value)`` for each row ``r`` of ``docs`` that the matcher's
+    current block holds."""
+    if matcher._data is None:  # noqa: SLF001
+        matcher._read_data()  # noqa: SLF001
+    data = matcher._data  # noqa: SLF001
+    ids = np.asarray(data[0], dtype=np.int64)
+    if not matcher._byteids:  # noqa: SLF001
+        ids = np.cumsum(ids)
+    want = docs[rows]
+    at = np.minimum(np.searchsorted(ids, want), len(ids) - 1)
+    weights, values = data[1], data[2]
+    for offset in np.flatnonzero(ids[at] == want).tolist():
+        i = int(at[offset])
+        if weights is None:
+            weight = 1.0
+        elif isinstance(weights, float):
+            weight = weights
+        else:
+            weight = float(weights[i])
+        out[int(rows[offset])] = (weight, values[i])
 
 
 # --- evaluation ---------------------------------------------------------------------------
@@ -606,11 +645,11 @@ class _Evaluator:
                     self.timed_out = True
                     return keep, tfs
                 try:
-                    matcher = sub._terms.matcher(field, btexts[i], format_)  # noqa: SLF001
+                    matcher, jump = _matcher(sub, field, btexts[i], format_)
                 except (KeyError, TermNotFound):
                     rows = rows[:0]  # a word this segment never holds: none of its candidates
                     break
-                found = _block_values(matcher, candidates[rows] - offset)
+                found = _block_values(matcher, candidates[rows] - offset, jump)
                 pairs = []
                 for j, posting in enumerate(found):
                     if posting is None:

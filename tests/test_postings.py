@@ -16,6 +16,7 @@ from datetime import datetime
 import pytest
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.collectors import WrappingCollector
 
 from indexer.build import build_index
@@ -314,3 +315,33 @@ def test_the_pairs_field_holds_pairs_with_a_common_word_only(searcher):
     assert "oil price" in held and "the oil" in held  # "price", "the" are common words
     assert not any(p in held for p in ("wheat coffee", "grain export", "coffee grain"))
     assert all(len(p.split()) == 2 for p in held)
+
+
+def test_positions_are_read_from_the_block_holding_each_document(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    _write(archive / "a.jsonl", _articles(3, "a", 900))  # "the" in most: blocks of 128
+    build_index(archive, tmp_path / "index")
+    searcher = Engine(tmp_path / "index")._open().searcher
+    reader = searcher.reader()
+    arrays = _arrays(searcher)
+    (sub, offset), *_ = [(s, o) for s, o in reader.leaf_readers() if s.doc_count_all()]
+    mapped = arrays.segment_arrays[sub.segment().segment_id()]
+    term_docs, offsets, firsts = mapped.block_map(sub._terms.term_info("body", b"the"))
+    assert len(offsets) >= 3 and firsts[0] == 0 and firsts[1] == 128
+    expected = {}
+    m = searcher.postings("body", "the")
+    while m.is_active():
+        expected[m.id()] = m.value_as("positions")
+        m.next()
+    wanted = [offset + int(d) for d in term_docs[5::60]] + [offset + int(term_docs[-1])]
+    got = term_values(reader, "body", "the", wanted)
+    assert got == {d: expected[d] for d in wanted}
+    reads = []
+    real = W3LeafMatcher._goto
+    W3LeafMatcher._goto = lambda self, pos: (reads.append(pos), real(self, pos))[1]
+    try:
+        term_values(reader, "body", "the", [offset + int(term_docs[-1])])
+    finally:
+        W3LeafMatcher._goto = real
+    assert len(reads) <= 2  # the first block (opening the matcher) and the last one
