@@ -1,7 +1,8 @@
 """Main text: the article's paragraphs, from trafilatura or from a site rule's containers.
 
 Parts: ``parse_page`` (the page's one lxml tree, as trafilatura parses it);
-``trafilatura_paragraphs`` (the generic engine, ``TRAFILATURA_OPTIONS``; it was measured
+``trafilatura_paragraphs`` (the generic engine, ``TRAFILATURA_OPTIONS``, with page
+furniture removed before and after it, ``indexer.clean.furniture``; it was measured
 against readability-lxml on the open test pages, ``bench/eval_html.py``,
 ``bench/results/html.md``); ``readability_paragraphs`` (that comparison's other engine);
 ``soup_paragraphs`` (a site rule's body containers); ``tree_paragraphs`` (any lxml
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from copy import deepcopy
 from typing import Any
 
 import trafilatura
@@ -21,6 +23,7 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
+from indexer.clean.furniture import drop_furniture_paragraphs, prune_furniture
 from indexer.clean.text import normalize_text
 
 # Trafilatura settings chosen by bench/eval_html.py (see bench/results/html.md).
@@ -128,19 +131,32 @@ def parse_page(text: str) -> HtmlElement | None:
         return None
 
 
-def trafilatura_paragraphs(html: str | HtmlElement, **overrides: Any) -> list[str]:
+def trafilatura_paragraphs(
+    html: str | HtmlElement, *, furniture: bool = False, **overrides: Any
+) -> list[str]:
     """Main-text paragraphs found by trafilatura (``TRAFILATURA_OPTIONS`` + ``overrides``).
 
     Args:
-        html: the page, as text or as the tree ``parse_page`` made (trafilatura copies it).
+        html: the page, as text or as the tree ``parse_page`` made (never changed).
+        furniture: remove page furniture first and after (``indexer.clean.furniture``):
+            the elements whose class or id name them furniture are pruned from a copy of
+            the tree before trafilatura (and its fallback engines) see it, and furniture
+            lines are dropped from what it found.
         overrides: trafilatura options that differ from ``TRAFILATURA_OPTIONS``.
     """
     options = {**TRAFILATURA_OPTIONS, **overrides}
+    if furniture:
+        tree = parse_page(html) if isinstance(html, str) else deepcopy(html)
+        if tree is None:
+            return []
+        prune_furniture(tree)
+        html = tree
     document = trafilatura.bare_extraction(html, with_metadata=False, **options)
     body = getattr(document, "body", None)
     if body is None:
         return []
-    return tree_paragraphs(body)
+    paragraphs = tree_paragraphs(body)
+    return drop_furniture_paragraphs(paragraphs) if furniture else paragraphs
 
 
 def readability_paragraphs(html: str) -> list[str]:

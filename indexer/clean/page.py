@@ -27,6 +27,7 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from indexer.clean.decoding import decode_html, looks_like_html
+from indexer.clean.furniture import drop_furniture_paragraphs
 from indexer.clean.maintext import parse_page, soup_paragraphs, trafilatura_paragraphs
 from indexer.clean.metadata import absolute_url, attr, compact, meta_map, read_metadata
 from indexer.clean.text import one_line
@@ -207,10 +208,12 @@ def clean_html(
 
     paragraphs: list[str] = []
     if rule and soup is not None and rule.body:
-        paragraphs = soup_paragraphs(_outermost(_select(soup, rule.body)))
+        paragraphs = drop_furniture_paragraphs(
+            soup_paragraphs(_outermost(_select(soup, rule.body)))
+        )
     if not paragraphs and generic:
         try:
-            paragraphs = trafilatura_paragraphs(tree)
+            paragraphs = trafilatura_paragraphs(tree, furniture=True)
         except Exception:  # one broken page must not stop a build
             log.warning("main-text extraction failed for %s", path or "page", exc_info=True)
             paragraphs = []

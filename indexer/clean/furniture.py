@@ -1,0 +1,204 @@
+"""Page furniture: what sits in or around an article but is not its text.
+
+Two passes, both generic (no site's names in them):
+
+- ``prune_furniture``: before the main-text engine runs, elements whose ``class`` or ``id``
+  names them furniture (newsletter and sign-up boxes, related-story teasers, pop-ups,
+  captions and photo credits, share bars, cookie notices, copyright lines) are removed
+  from the page tree. Trafilatura has such a list of its own, but its fallback engines
+  and its over-pruning guard put them back; pruning first means no engine sees them. A
+  guard keeps the article: an element holding the headline (``<h1>``) or a large share of
+  the page's paragraph text is never pruned, whatever its class says.
+- ``drop_furniture_paragraphs``: after extraction, short paragraphs that read as
+  furniture ("Sign up for our newsletter", "Share this article", "Read more: …", cookie
+  notices, "Photo: …" credits, "© 2024 … All rights reserved") are dropped. Only short
+  paragraphs are tested, and a pattern must cover the whole of one, so article sentences
+  that merely mention a newsletter or a photograph stay.
+
+Measured on the news-html pages by ``bench/eval_html.py`` (``bench/results/html.md``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml import etree
+
+# Words of a class or id (split at spaces, "-", "_" and lower-to-upper case changes) that
+# name furniture. One word must equal an entry; "newsletter-form__wrapper" has "newsletter".
+_FURNITURE_WORDS = frozenset(
+    """
+    newsletter newsletters signup subscribe
+    related recommended recirc recirculation outbrain taboola
+    caption captions figcaption credit credits
+    cookie cookies consent gdpr
+    copyright
+    share sharing sharebar social
+    """.split()
+)
+# Overlays (pop-ups, modal boxes) are hidden until a reader acts, so they are never the
+# article, however much text they hold: only the headline guard applies to them.
+_OVERLAY_WORDS = frozenset("popup popups popmake pum modal lightbox".split())
+# Furniture named by two words in a row: "more-about", "read-next", "sign-up", "most-read".
+_FURNITURE_PAIRS = frozenset(
+    {
+        ("sign", "up"),
+        ("more", "about"),
+        ("more", "stories"),
+        ("read", "next"),
+        ("most", "read"),
+        ("most", "popular"),
+        ("you", "may"),
+        ("also", "like"),
+        ("wp", "caption"),
+    }
+)
+# A class word that marks state, not furniture: "cookies-not-set" on <body> says nothing
+# about the element's content.
+_STATE_WORDS = frozenset({"not", "set", "enabled", "disabled", "accepted", "active"})
+_WORD_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
+# Elements that are the page or the article itself, never furniture whatever their class.
+_NEVER_PRUNED = frozenset({"html", "body", "main", "article", "h1"})
+# An element holding more than this share of the page's paragraph text is the article.
+MAX_PRUNED_SHARE = 0.3
+
+
+def _words(value: str) -> list[str]:
+    return [w.lower() for w in _WORD_SPLIT.split(value) if w]
+
+
+def furniture_kind(value: str | None) -> str | None:
+    """What a ``class`` or ``id`` value names: ``"overlay"``, ``"furniture"`` or ``None``."""
+    if not value:
+        return None
+    kind = None
+    for token in value.split():
+        words = _words(token)
+        if any(w in _STATE_WORDS for w in words):
+            continue
+        if any(w in _OVERLAY_WORDS for w in words):
+            return "overlay"
+        if any(w in _FURNITURE_WORDS for w in words) or any(
+            pair in _FURNITURE_PAIRS for pair in zip(words, words[1:], strict=False)
+        ):
+            kind = "furniture"
+    return kind
+
+
+def _paragraph_chars(element: etree._Element) -> int:
+    return sum(len(p.text_content()) for p in element.iter("p") if hasattr(p, "text_content"))
+
+
+def prune_furniture(tree: etree._Element) -> int:
+    """Remove furniture elements from a page tree, in place.
+
+    Args:
+        tree: the page's lxml HTML tree (``maintext.parse_page``); changed in place.
+
+    Returns:
+        How many elements were removed.
+    """
+    candidates = []
+    for element in tree.iter():
+        tag = element.tag
+        if not isinstance(tag, str) or tag.lower() in _NEVER_PRUNED:
+            continue
+        kinds = {furniture_kind(element.get("class")), furniture_kind(element.get("id"))}
+        if "overlay" in kinds:
+            candidates.append((element, "overlay"))
+        elif "furniture" in kinds or tag.lower() == "figcaption":
+            candidates.append((element, "furniture"))
+    if not candidates:
+        return 0
+    page_chars = _paragraph_chars(tree) if any(k == "furniture" for _, k in candidates) else 0
+    removed = 0
+    for element, kind in candidates:
+        if element.getparent() is None or not _attached(element, tree):
+            continue  # inside an element removed already
+        if element.find(".//h1") is not None or element.find(".//article") is not None:
+            continue
+        if kind == "furniture" and page_chars:
+            if _paragraph_chars(element) > MAX_PRUNED_SHARE * page_chars:
+                continue
+        _remove_keep_tail(element)
+        removed += 1
+    return removed
+
+
+def _attached(element: etree._Element, root: etree._Element) -> bool:
+    parent = element.getparent()
+    while parent is not None:
+        if parent is root:
+            return True
+        parent = parent.getparent()
+    return element is root
+
+
+def _remove_keep_tail(element: etree._Element) -> None:
+    """Remove an element but keep the text that follows it (its tail)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+# Paragraphs longer than this are article text, whatever words they hold.
+MAX_FURNITURE_CHARS = 200
+
+_FURNITURE_LINES = [
+    # newsletters, sign-ups, apps, donations
+    r"(?:\w+\s){0,6}newsletters?[.!:]?",
+    r"(?:.{0,80}[.?!]\s)?(?:sign up|subscribe|register|join)\b.{0,120}"
+    r"\b(?:newsletters?|inbox|e-?mails?|alerts|edition|digest|mailing list)\b.{0,60}",
+    r"(?:.{0,80}[.?!]\s)?(?:sign up|subscribe)\b.{0,120}",
+    r"(?:.{0,80}\s)?(?:get|receive)\s.{0,60}\b(?:newsletters?|in your inbox)\b.{0,60}",
+    r"(?:for (?:the )?latest|for breaking|stay (?:up to date|informed|connected)).{0,100}"
+    r"\bdownload\b.{0,80}",
+    r".{0,60}\bdownload our\b.{0,60}\bapps?\b.{0,40}",
+    r"we need your help\b.{0,160}",
+    r"(?:please )?(?:donate(?: now| today)?|support (?:us|our journalism|independent "
+    r"journalism)\b.{0,100}|become a (?:member|subscriber|patron)\b.{0,100})[.!]?",
+    # sharing and following
+    r"(?:share|tweet|email|print)(?: this)?(?: article| story| post| page)?"
+    r"(?: on| via| with)?(?: facebook| twitter| x| linkedin| whatsapp| email| pinterest)?[.!:]?",
+    r"(?:click to )?share (?:this|on|via)\b.{0,80}",
+    r"follow us on\b.{0,100}",
+    # teasers
+    r"(?:read more|read next|related|see also|more on this(?: story)?|recommended|"
+    r"also read|read also|you may also like|most read)\s*[:|\-–—].{0,160}",
+    r"(?:read more|related (?:stories|articles|content|posts)|you may also like|"
+    r"more from .{1,40}|most read|most popular|recommended for you)",
+    # cookie and consent notices
+    r".{0,120}\b(?:we|this (?:web)?site|our (?:web)?site) uses? cookies\b.{0,160}",
+    r".{0,80}\b(?:accept|allow|manage) (?:all )?cookies\b.{0,80}",
+    # photo and image credits
+    r"\(?(?:photo|image|picture|video|graphic|illustration|photograph)s?"
+    r"(?: credits?| source| courtesy)?\s*(?::|by\b).{0,120}",
+    r"\(?(?:credits?|source|courtesy)\s*:.{0,120}",
+    r"\(?(?:photo|image)s? courtesy of\b.{0,100}",
+    # copyright and page-update lines: a year or "all rights reserved" must be there
+    r"(?:©|\(c\)|copyright\b)\s*(?:©\s*)?(?:\S+\s){0,5}?\d{4}\b.{0,140}",
+    r".{0,100}\ball rights reserved\b.{0,60}",
+    r".{0,80}\blast (?:modified|updated)\s*:.{0,60}",
+]
+_FURNITURE_RE = re.compile("|".join(f"(?:{p})" for p in _FURNITURE_LINES), re.I | re.S)
+
+
+def is_furniture_line(paragraph: str) -> bool:
+    """Whether a whole (short) paragraph reads as furniture (see ``_FURNITURE_LINES``)."""
+    text = paragraph.strip()
+    if not text or len(text) > MAX_FURNITURE_CHARS:
+        return False
+    return _FURNITURE_RE.fullmatch(text) is not None
+
+
+def drop_furniture_paragraphs(paragraphs: Iterable[str]) -> list[str]:
+    """The paragraphs without those that read as furniture (``is_furniture_line``)."""
+    return [p for p in paragraphs if not is_furniture_line(p)]
