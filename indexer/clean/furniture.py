@@ -31,7 +31,7 @@ _FURNITURE_WORDS = frozenset(
     """
     newsletter newsletters signup subscribe
     related recommended recirc recirculation outbrain taboola
-    caption captions figcaption credit credits
+    credit credits
     cookie cookies consent gdpr
     copyright
     share sharing sharebar social
@@ -40,6 +40,8 @@ _FURNITURE_WORDS = frozenset(
 # Overlays (pop-ups, modal boxes) are hidden until a reader acts, so they are never the
 # article, however much text they hold: only the headline guard applies to them.
 _OVERLAY_WORDS = frozenset("popup popups popmake pum modal lightbox".split())
+# Captions are furniture, except on a gallery page, where they are the story.
+_CAPTION_WORDS = frozenset("caption captions figcaption".split())
 # Furniture named by two words in a row: "more-about", "read-next", "sign-up", "most-read".
 _FURNITURE_PAIRS = frozenset(
     {
@@ -51,7 +53,6 @@ _FURNITURE_PAIRS = frozenset(
         ("most", "popular"),
         ("you", "may"),
         ("also", "like"),
-        ("wp", "caption"),
     }
 )
 # A class word that marks state, not furniture: "cookies-not-set" on <body> says nothing
@@ -69,7 +70,12 @@ def _words(value: str) -> list[str]:
 
 
 def furniture_kind(value: str | None) -> str | None:
-    """What a ``class`` or ``id`` value names: ``"overlay"``, ``"furniture"`` or ``None``."""
+    """What a ``class`` or ``id`` value names.
+
+    Returns:
+        ``"overlay"`` (a pop-up), ``"caption"``, ``"furniture"`` (anything else on the
+        lists) or ``None``.
+    """
     if not value:
         return None
     kind = None
@@ -79,7 +85,9 @@ def furniture_kind(value: str | None) -> str | None:
             continue
         if any(w in _OVERLAY_WORDS for w in words):
             return "overlay"
-        if any(w in _FURNITURE_WORDS for w in words) or any(
+        if any(w in _CAPTION_WORDS for w in words):
+            kind = kind or "caption"
+        elif any(w in _FURNITURE_WORDS for w in words) or any(
             pair in _FURNITURE_PAIRS for pair in zip(words, words[1:], strict=False)
         ):
             kind = "furniture"
@@ -90,14 +98,14 @@ def _paragraph_chars(element: etree._Element) -> int:
     return sum(len(p.text_content()) for p in element.iter("p") if hasattr(p, "text_content"))
 
 
-def prune_furniture(tree: etree._Element) -> int:
+def prune_furniture(tree: etree._Element) -> list[etree._Element]:
     """Remove furniture elements from a page tree, in place.
 
     Args:
         tree: the page's lxml HTML tree (``maintext.parse_page``); changed in place.
 
     Returns:
-        How many elements were removed.
+        The elements removed (detached from the tree, their text intact).
     """
     candidates = []
     for element in tree.iter():
@@ -105,25 +113,40 @@ def prune_furniture(tree: etree._Element) -> int:
         if not isinstance(tag, str) or tag.lower() in _NEVER_PRUNED:
             continue
         kinds = {furniture_kind(element.get("class")), furniture_kind(element.get("id"))}
-        if "overlay" in kinds:
-            candidates.append((element, "overlay"))
-        elif "furniture" in kinds or tag.lower() == "figcaption":
-            candidates.append((element, "furniture"))
+        if tag.lower() == "figcaption":
+            kinds.add("caption")
+        for kind in ("overlay", "furniture", "caption"):
+            if kind in kinds:
+                candidates.append((element, kind))
+                break
     if not candidates:
-        return 0
-    page_chars = _paragraph_chars(tree) if any(k == "furniture" for _, k in candidates) else 0
-    removed = 0
+        return []
+    page_chars = _paragraph_chars(tree) if any(k != "overlay" for _, k in candidates) else 0
+    captions = [e for e, k in candidates if k == "caption"]
+    if (
+        page_chars
+        and sum(map(_paragraph_chars, _outermost(captions))) > MAX_PRUNED_SHARE * page_chars
+    ):
+        # A gallery: the captions are the story.
+        candidates = [(e, k) for e, k in candidates if k != "caption"]
+    removed = []
     for element, kind in candidates:
         if element.getparent() is None or not _attached(element, tree):
             continue  # inside an element removed already
         if element.find(".//h1") is not None or element.find(".//article") is not None:
             continue
-        if kind == "furniture" and page_chars:
+        if kind != "overlay" and page_chars:
             if _paragraph_chars(element) > MAX_PRUNED_SHARE * page_chars:
                 continue
         _remove_keep_tail(element)
-        removed += 1
+        removed.append(element)
     return removed
+
+
+def _outermost(elements: list[etree._Element]) -> list[etree._Element]:
+    """The elements that are not inside another one of them."""
+    chosen = set(elements)
+    return [e for e in elements if not any(a in chosen for a in e.iterancestors())]
 
 
 def _attached(element: etree._Element, root: etree._Element) -> bool:
@@ -149,8 +172,9 @@ def _remove_keep_tail(element: etree._Element) -> None:
     parent.remove(element)
 
 
-# Paragraphs longer than this are article text, whatever words they hold.
-MAX_FURNITURE_CHARS = 200
+# Paragraphs longer than this are article text, whatever words they hold (each pattern
+# bounds its own length too).
+MAX_FURNITURE_CHARS = 400
 
 _FURNITURE_LINES = [
     # newsletters, sign-ups, apps, donations
@@ -162,14 +186,30 @@ _FURNITURE_LINES = [
     r"(?:for (?:the )?latest|for breaking|stay (?:up to date|informed|connected)).{0,100}"
     r"\bdownload\b.{0,80}",
     r".{0,60}\bdownload our\b.{0,60}\bapps?\b.{0,40}",
+    r"(?:never miss|don'?t miss|stay up to date|get the latest)\b.{0,120}"
+    r"\b(?:sign(?:ing)? up|subscrib\w*|newsletters?)\b.{0,80}",
     r"we need your help\b.{0,160}",
+    # paywall notices
+    r"to (?:view|read|continue reading) (?:the full|the rest of (?:the|this)) (?:story|article)"
+    r"\b.{0,200}",
+    r"(?:if you(?:['’]re| are)\b.{0,60})?\balready an? (?:subscriber|member)\b.{0,20}"
+    r"\b(?:log|sign) ?in\b.{0,160}",
     r"(?:please )?(?:donate(?: now| today)?|support (?:us|our journalism|independent "
     r"journalism)\b.{0,100}|become a (?:member|subscriber|patron)\b.{0,100})[.!]?",
     # sharing and following
     r"(?:share|tweet|email|print)(?: this)?(?: article| story| post| page)?"
     r"(?: on| via| with)?(?: facebook| twitter| x| linkedin| whatsapp| email| pinterest)?[.!:]?",
     r"(?:click to )?share (?:this|on|via)\b.{0,80}",
-    r"follow us on\b.{0,100}",
+    r"follow (?:us|\S+(?: \S+){0,3}) on (?:twitter|facebook|instagram|linkedin|x|tiktok|"
+    r"youtube|whatsapp|telegram)\b.{0,300}",
+    # comments, letters, feedback
+    r"(?:view|show|read|post|leave|add) (?:all )?(?:\d+ )?(?:a )?comments?",
+    r"submit (?:your|a) (?:letter|story|tip|comment|photo|question)s?\b.{0,120}",
+    r"we want to hear what you think\b.{0,200}",
+    # disclosures of advertisers and affiliate links
+    r"(?:this (?:post|article|page|story)) (?:contains|may contain|includes)\b.{0,40}"
+    r"\b(?:affiliate|advertisers?|sponsored|products)\b.{0,300}",
+    r"we .{0,60}\bproducts\b.{0,200}\b(?:compensation|commissions?|advertis\w*)\b.{0,200}",
     # teasers
     r"(?:read more|read next|related|see also|more on this(?: story)?|recommended|"
     r"also read|read also|you may also like|most read)\s*[:|\-–—].{0,160}",
@@ -184,9 +224,13 @@ _FURNITURE_LINES = [
     r"\(?(?:credits?|source|courtesy)\s*:.{0,120}",
     r"\(?(?:photo|image)s? courtesy of\b.{0,100}",
     # copyright and page-update lines: a year or "all rights reserved" must be there
-    r"(?:©|\(c\)|copyright\b)\s*(?:©\s*)?(?:\S+\s){0,5}?\d{4}\b.{0,140}",
+    r"(?:©|\(c\)|copyright\b)\s*(?:©\s*)?(?:\S+\s){0,5}?\d{4}\b.{0,300}",
+    r".{0,80}\bcopyrighted (?:property|material)\b.{0,300}",
     r".{0,100}\ball rights reserved\b.{0,60}",
     r".{0,80}\blast (?:modified|updated)\s*:.{0,60}",
+    # labels of the page's filing
+    r"(?:(?:news |release |posted |published )?date\s*:.{0,30}\s)?"
+    r"(?:categor(?:y|ies)|tags?|filed under)\s*:.{0,100}",
 ]
 _FURNITURE_RE = re.compile("|".join(f"(?:{p})" for p in _FURNITURE_LINES), re.I | re.S)
 

@@ -138,25 +138,40 @@ def trafilatura_paragraphs(
 
     Args:
         html: the page, as text or as the tree ``parse_page`` made (never changed).
-        furniture: remove page furniture first and after (``indexer.clean.furniture``):
-            the elements whose class or id name them furniture are pruned from a copy of
-            the tree before trafilatura (and its fallback engines) see it, and furniture
-            lines are dropped from what it found.
+        furniture: leave page furniture out (``indexer.clean.furniture``): a paragraph
+            that lies wholly in a furniture element (and nowhere else on the page) is
+            dropped, and so is a furniture line. Trafilatura still reads the whole page:
+            pruning its input instead changes which container it picks on some pages.
         overrides: trafilatura options that differ from ``TRAFILATURA_OPTIONS``.
     """
     options = {**TRAFILATURA_OPTIONS, **overrides}
-    if furniture:
-        tree = parse_page(html) if isinstance(html, str) else deepcopy(html)
-        if tree is None:
+    if isinstance(html, str):
+        html = parse_page(html)
+        if html is None:
             return []
-        prune_furniture(tree)
-        html = tree
     document = trafilatura.bare_extraction(html, with_metadata=False, **options)
     body = getattr(document, "body", None)
     if body is None:
         return []
     paragraphs = tree_paragraphs(body)
-    return drop_furniture_paragraphs(paragraphs) if furniture else paragraphs
+    if not furniture:
+        return paragraphs
+    return drop_furniture_paragraphs(_outside_furniture(paragraphs, html))
+
+
+def _outside_furniture(paragraphs: list[str], page: HtmlElement) -> list[str]:
+    """The paragraphs, less those found only inside the page's furniture elements."""
+    tree = deepcopy(page)
+    removed = prune_furniture(tree)
+    if not removed:
+        return paragraphs
+    furniture_text = "\n".join(_flat(p) for element in removed for p in tree_paragraphs(element))
+    rest_text = "\n".join(_flat(p) for p in tree_paragraphs(tree))
+    return [p for p in paragraphs if not (_flat(p) in furniture_text and _flat(p) not in rest_text)]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
 
 
 def readability_paragraphs(html: str) -> list[str]:
