@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from lxml import etree
 
@@ -61,6 +62,8 @@ _STATE_WORDS = frozenset({"not", "set", "enabled", "disabled", "accepted", "acti
 _WORD_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 # Elements that are the page or the article itself, never furniture whatever their class.
 _NEVER_PRUNED = frozenset({"html", "body", "main", "article", "h1"})
+# The elements that can be furniture, in document order.
+_NAMED = etree.XPath("//*[@class or @id] | //figcaption")
 # An element holding more than this share of the page's paragraph text is the article.
 MAX_PRUNED_SHARE = 0.3
 
@@ -69,6 +72,7 @@ def _words(value: str) -> list[str]:
     return [w.lower() for w in _WORD_SPLIT.split(value) if w]
 
 
+@lru_cache(maxsize=4096)  # class values repeat a great deal within a page and a site
 def furniture_kind(value: str | None) -> str | None:
     """What a ``class`` or ``id`` value names.
 
@@ -98,17 +102,19 @@ def _paragraph_chars(element: etree._Element) -> int:
     return sum(len(p.text_content()) for p in element.iter("p") if hasattr(p, "text_content"))
 
 
-def prune_furniture(tree: etree._Element) -> list[etree._Element]:
-    """Remove furniture elements from a page tree, in place.
+def find_furniture(tree: etree._Element) -> list[etree._Element]:
+    """The furniture elements of a page tree (outermost ones only; the tree is unchanged).
+
+    An element is furniture when its tag is ``figcaption`` or its class or id names it
+    (``furniture_kind``). It stays out of the list when it holds the headline or an
+    ``<article>``, or (pop-ups excepted) more than ``MAX_PRUNED_SHARE`` of the page's
+    paragraph text; captions stay when all of them together hold that much (a gallery).
 
     Args:
-        tree: the page's lxml HTML tree (``maintext.parse_page``); changed in place.
-
-    Returns:
-        The elements removed (detached from the tree, their text intact).
+        tree: the page's lxml HTML tree (``maintext.parse_page``).
     """
     candidates = []
-    for element in tree.iter():
+    for element in _NAMED(tree):
         tag = element.tag
         if not isinstance(tag, str) or tag.lower() in _NEVER_PRUNED:
             continue
@@ -129,17 +135,26 @@ def prune_furniture(tree: etree._Element) -> list[etree._Element]:
     ):
         # A gallery: the captions are the story.
         candidates = [(e, k) for e, k in candidates if k != "caption"]
-    removed = []
+    chosen = []
     for element, kind in candidates:
-        if element.getparent() is None or not _attached(element, tree):
-            continue  # inside an element removed already
         if element.find(".//h1") is not None or element.find(".//article") is not None:
             continue
         if kind != "overlay" and page_chars:
             if _paragraph_chars(element) > MAX_PRUNED_SHARE * page_chars:
                 continue
+        chosen.append(element)
+    return _outermost(chosen)
+
+
+def prune_furniture(tree: etree._Element) -> list[etree._Element]:
+    """Remove the furniture elements (``find_furniture``) from a page tree, in place.
+
+    Returns:
+        The elements removed (detached from the tree, their text intact).
+    """
+    removed = find_furniture(tree)
+    for element in removed:
         _remove_keep_tail(element)
-        removed.append(element)
     return removed
 
 
@@ -147,15 +162,6 @@ def _outermost(elements: list[etree._Element]) -> list[etree._Element]:
     """The elements that are not inside another one of them."""
     chosen = set(elements)
     return [e for e in elements if not any(a in chosen for a in e.iterancestors())]
-
-
-def _attached(element: etree._Element, root: etree._Element) -> bool:
-    parent = element.getparent()
-    while parent is not None:
-        if parent is root:
-            return True
-        parent = parent.getparent()
-    return element is root
 
 
 def _remove_keep_tail(element: etree._Element) -> None:

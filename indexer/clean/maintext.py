@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from copy import deepcopy
 from typing import Any
 
 import trafilatura
@@ -23,7 +22,7 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from indexer.clean.furniture import drop_furniture_paragraphs, prune_furniture
+from indexer.clean.furniture import drop_furniture_paragraphs, find_furniture
 from indexer.clean.text import normalize_text
 
 # Trafilatura settings chosen by bench/eval_html.py (see bench/results/html.md).
@@ -161,13 +160,17 @@ def trafilatura_paragraphs(
 
 def _outside_furniture(paragraphs: list[str], page: HtmlElement) -> list[str]:
     """The paragraphs, less those found only inside the page's furniture elements."""
-    tree = deepcopy(page)
-    removed = prune_furniture(tree)
-    if not removed:
+    elements = find_furniture(page)
+    if not elements:
         return paragraphs
-    furniture_text = "\n".join(_flat(p) for element in removed for p in tree_paragraphs(element))
-    rest_text = "\n".join(_flat(p) for p in tree_paragraphs(tree))
-    return [p for p in paragraphs if not (_flat(p) in furniture_text and _flat(p) not in rest_text)]
+    furniture_text = "\n".join(_flat(p) for e in elements for p in tree_paragraphs(e))
+    suspects = {_flat(p) for p in paragraphs if _flat(p) in furniture_text}
+    if not suspects:
+        return paragraphs
+    # A paragraph also found outside the furniture (a lead repeated in a share box) stays.
+    page_text = "\n".join(_flat(p) for p in tree_paragraphs(page))
+    only_there = {p for p in suspects if page_text.count(p) <= furniture_text.count(p)}
+    return [p for p in paragraphs if _flat(p) not in only_there]
 
 
 def _flat(text: str) -> str:
