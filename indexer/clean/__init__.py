@@ -7,6 +7,8 @@ The modules, in the order a page goes through them:
 - ``siterules``: a newsroom's TOML rules (body, title, date, drop selectors) per site.
 - ``metadata``: title, date, url, author from JSON-LD, OpenGraph, ``<meta>``, markup.
 - ``maintext``: the article's paragraphs (trafilatura, or a site rule's containers).
+- ``furniture``: page furniture (newsletter boxes, teasers, captions, share and cookie
+  lines ...) left out of those paragraphs.
 - ``page``: ``clean_html`` runs them all and returns a ``CleanPage``.
 - ``text``: ``normalize_text`` (NFC, white space, invisible characters), for every step.
 - ``textdump``: plain-text dumps (``.txt``) split into articles, site furniture cut.

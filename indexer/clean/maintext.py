@@ -1,7 +1,8 @@
 """Main text: the article's paragraphs, from trafilatura or from a site rule's containers.
 
 Parts: ``parse_page`` (the page's one lxml tree, as trafilatura parses it);
-``trafilatura_paragraphs`` (the generic engine, ``TRAFILATURA_OPTIONS``; it was measured
+``trafilatura_paragraphs`` (the generic engine, ``TRAFILATURA_OPTIONS``, with page
+furniture removed before and after it, ``indexer.clean.furniture``; it was measured
 against readability-lxml on the open test pages, ``bench/eval_html.py``,
 ``bench/results/html.md``); ``readability_paragraphs`` (that comparison's other engine);
 ``soup_paragraphs`` (a site rule's body containers); ``tree_paragraphs`` (any lxml
@@ -21,6 +22,7 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
+from indexer.clean.furniture import drop_furniture_paragraphs, find_furniture
 from indexer.clean.text import normalize_text
 
 # Trafilatura settings chosen by bench/eval_html.py (see bench/results/html.md).
@@ -128,19 +130,51 @@ def parse_page(text: str) -> HtmlElement | None:
         return None
 
 
-def trafilatura_paragraphs(html: str | HtmlElement, **overrides: Any) -> list[str]:
+def trafilatura_paragraphs(
+    html: str | HtmlElement, *, furniture: bool = False, **overrides: Any
+) -> list[str]:
     """Main-text paragraphs found by trafilatura (``TRAFILATURA_OPTIONS`` + ``overrides``).
 
     Args:
-        html: the page, as text or as the tree ``parse_page`` made (trafilatura copies it).
+        html: the page, as text or as the tree ``parse_page`` made (never changed).
+        furniture: leave page furniture out (``indexer.clean.furniture``): a paragraph
+            that lies wholly in a furniture element (and nowhere else on the page) is
+            dropped, and so is a furniture line. Trafilatura still reads the whole page:
+            pruning its input instead changes which container it picks on some pages.
         overrides: trafilatura options that differ from ``TRAFILATURA_OPTIONS``.
     """
     options = {**TRAFILATURA_OPTIONS, **overrides}
+    if isinstance(html, str):
+        html = parse_page(html)
+        if html is None:
+            return []
     document = trafilatura.bare_extraction(html, with_metadata=False, **options)
     body = getattr(document, "body", None)
     if body is None:
         return []
-    return tree_paragraphs(body)
+    paragraphs = tree_paragraphs(body)
+    if not furniture:
+        return paragraphs
+    return drop_furniture_paragraphs(_outside_furniture(paragraphs, html))
+
+
+def _outside_furniture(paragraphs: list[str], page: HtmlElement) -> list[str]:
+    """The paragraphs, less those found only inside the page's furniture elements."""
+    elements = find_furniture(page)
+    if not elements:
+        return paragraphs
+    furniture_text = "\n".join(_flat(p) for e in elements for p in tree_paragraphs(e))
+    suspects = {_flat(p) for p in paragraphs if _flat(p) in furniture_text}
+    if not suspects:
+        return paragraphs
+    # A paragraph also found outside the furniture (a lead repeated in a share box) stays.
+    page_text = "\n".join(_flat(p) for p in tree_paragraphs(page))
+    only_there = {p for p in suspects if page_text.count(p) <= furniture_text.count(p)}
+    return [p for p in paragraphs if _flat(p) not in only_there]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
 
 
 def readability_paragraphs(html: str) -> list[str]:

@@ -27,6 +27,7 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from indexer.clean.decoding import decode_html, looks_like_html
+from indexer.clean.furniture import drop_furniture_paragraphs
 from indexer.clean.maintext import parse_page, soup_paragraphs, trafilatura_paragraphs
 from indexer.clean.metadata import absolute_url, attr, compact, meta_map, read_metadata
 from indexer.clean.text import one_line
@@ -155,7 +156,11 @@ _EMPTY = CleanPage(title=None, body="", date=None, url=None, author=None)
 
 
 def clean_html(
-    html: str | bytes, *, path: str | None = None, rules: SiteRules | None = None
+    html: str | bytes,
+    *,
+    path: str | None = None,
+    rules: SiteRules | None = None,
+    furniture: bool = True,
 ) -> CleanPage:
     """Extract the article from one HTML page.
 
@@ -163,6 +168,8 @@ def clean_html(
         html: the page, as text or as bytes (charset detected by ``decode_html``).
         path: the page's archive-relative path, for site rules matched by path glob.
         rules: optional per-site rules (``indexer.clean.siterules.SiteRules``).
+        furniture: leave page furniture out of the body (``indexer.clean.furniture``);
+            off only to measure what it changes (``bench/eval_html.py``).
 
     Returns:
         The page's title, body, date, url and author. ``body`` is ``""`` when no article
@@ -208,9 +215,11 @@ def clean_html(
     paragraphs: list[str] = []
     if rule and soup is not None and rule.body:
         paragraphs = soup_paragraphs(_outermost(_select(soup, rule.body)))
+        if furniture:
+            paragraphs = drop_furniture_paragraphs(paragraphs)
     if not paragraphs and generic:
         try:
-            paragraphs = trafilatura_paragraphs(tree)
+            paragraphs = trafilatura_paragraphs(tree, furniture=furniture)
         except Exception:  # one broken page must not stop a build
             log.warning("main-text extraction failed for %s", path or "page", exc_info=True)
             paragraphs = []
