@@ -50,7 +50,7 @@ from search_api.query import (
     parse_query,
 )
 from search_api.recency import RecencyWeights
-from search_api.related import find_related
+from search_api.related import DocFrequencies, find_related
 from search_api.responses import (
     ArticleRecord,
     HealthInfo,
@@ -549,9 +549,11 @@ class Engine:
             return None
         docnum, stored = found
         arrays = self._per_generation(opened, "postings", GenerationArrays)
+        frequencies = self._per_generation(opened, "related-df", DocFrequencies)
+        found = find_related(searcher, arrays, docnum, stored, limit, frequencies=frequencies)
         stories = [
             RelatedStory(id=r.id, title=r.title, date=r.date, url=r.url, score=score)
-            for r, score in find_related(searcher, arrays, docnum, stored, limit)
+            for r, score in found
         ]
         return RelatedResponse(id=stored.id, related=stories)
 

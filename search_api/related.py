@@ -19,8 +19,9 @@ size: nothing is precomputed, and a new build is used as soon as it is served.
 - Duplicates: the article itself and its own copies never appear, and a story appears once
   however many copies the archive holds (``is_duplicate``, the one place that decides).
 
-Parts: ``Profile`` (what is compared of an article), ``key_terms``, ``related_query``,
-``is_duplicate``, ``find_related``.
+Parts: ``DocFrequencies`` (a generation's body document frequencies, cached), ``Profile``
+(what is compared of an article), ``key_terms``, ``related_query``, ``is_duplicate``,
+``find_related``.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ KEY_TERMS = 25
 # story is about in few words).
 TITLE_TF = 2
 # Each shared person or place adds ENTITY_WEIGHT * its idf to a candidate's score.
-ENTITY_WEIGHT = 1.0
+ENTITY_WEIGHT = 0.25
 MODELS = ("tfidf", "bo1")
 DEFAULT_MODEL = "tfidf"
 # Two articles of the same title are copies when they share this share of the larger
@@ -59,6 +60,10 @@ MIN_CANDIDATES = 32
 MAX_CANDIDATES = 2000
 TIME_LIMIT_S = 3.0
 TEXT_FIELDS = ("title", "body")
+# Words whose document frequency is kept per generation (~100 bytes each; the cache is
+# emptied when full). Looking a word up in every segment's lexicon was most of the cost of
+# key terms (~170 distinct words in a BBC article).
+DF_CACHE_ENTRIES = 50_000
 
 
 @lru_cache(maxsize=1)
@@ -66,6 +71,24 @@ def _stop_terms() -> frozenset[str]:
     """The stop words as the body analyzer indexes them ("was" -> "wa")."""
     analyzer = news_analyzer()
     return frozenset(t.text for word in STOP_WORDS for t in analyzer(word))
+
+
+class DocFrequencies:
+    """The body document frequencies of one index generation, looked up once per word
+    (bounded); safe to share between threads (each caller passes its own reader)."""
+
+    def __init__(self, reader=None, max_entries: int = DF_CACHE_ENTRIES):
+        self.max_entries = max_entries
+        self._cache: dict[str, int] = {}
+
+    def get(self, reader, word: str) -> int:
+        got = self._cache.get(word)
+        if got is None:
+            got = reader.doc_frequency("body", word)
+            if len(self._cache) >= self.max_entries:
+                self._cache.clear()
+            self._cache[word] = got
+        return got
 
 
 @dataclass
@@ -82,15 +105,19 @@ class Profile:
     def of(cls, docnum: int, stored: StoredArticle) -> Profile:
         return cls(docnum, stored, fold(stored.title or ""))
 
-    def terms(self, searcher) -> list[tuple[str, float]]:
+    def terms(self, searcher, frequencies=None) -> list[tuple[str, float]]:
         """The key terms (the defaults: what copies are compared by)."""
         if self._terms is None:
-            self._terms = key_terms(searcher, self.stored)
+            self._terms = key_terms(searcher, self.stored, frequencies=frequencies)
         return self._terms
 
 
 def key_terms(
-    searcher, stored: StoredArticle, count: int = KEY_TERMS, model: str = DEFAULT_MODEL
+    searcher,
+    stored: StoredArticle,
+    count: int = KEY_TERMS,
+    model: str = DEFAULT_MODEL,
+    frequencies: DocFrequencies | None = None,
 ) -> list[tuple[str, float]]:
     """The article's ``count`` most distinctive index terms and their weights, best first.
 
@@ -100,6 +127,7 @@ def key_terms(
         count: how many terms.
         model: ``tfidf`` (tf * Lucene idf over title and body) or ``bo1`` (Whoosh's
             ``Bo1Model`` over the body field's collection frequencies).
+        frequencies: the generation's cached document frequencies (else looked up).
     """
     analyzer = searcher.schema["body"].analyzer
     tf: Counter[str] = Counter()
@@ -109,17 +137,20 @@ def key_terms(
     stop = _stop_terms()
     reader = searcher.reader()
     n_docs = searcher.doc_count_all()
+    frequencies = frequencies or DocFrequencies()
     weights: list[tuple[float, str]] = []
     if model == "bo1":
         expander = Expander(reader, "body", model=Bo1Model)
         expander.add((word, float(freq)) for word, freq in tf.items() if _is_content(word, stop))
         got = expander.expanded_terms(count * 2, normalize=False)
-        weights = [(w, t) for t, w in got if _doc_frequency(reader, t) > 1]
+        weights = [(w, t) for t, w in got if frequencies.get(reader, t) > 1]
     elif model == "tfidf":
         for word, freq in tf.items():
             if not _is_content(word, stop):
                 continue
-            df = _doc_frequency(reader, word)
+            # The body's frequency alone: a word is rarely in more titles than bodies (the
+            # query scores both).
+            df = frequencies.get(reader, word)
             if df > 1:  # a word only this article holds finds nothing else
                 weights.append((freq * lucene_idf(n_docs, df), word))
     else:
@@ -130,12 +161,6 @@ def key_terms(
 
 def _is_content(word: str, stop: frozenset[str]) -> bool:
     return len(word) > 1 and word not in stop and not word.replace(".", "").isdigit()
-
-
-def _doc_frequency(reader, word: str) -> int:
-    # The body's alone: a lexicon look-up per segment is most of the cost of key terms, and
-    # a word is rarely in more titles than bodies (the query scores with both).
-    return reader.doc_frequency("body", word)
 
 
 def related_query(
@@ -167,7 +192,7 @@ def related_query(
     return wq.Or(parts)
 
 
-def is_duplicate(searcher, a: Profile, b: Profile) -> bool:
+def is_duplicate(searcher, a: Profile, b: Profile, frequencies=None) -> bool:
     """Whether ``b`` is a copy of ``a``: the same title (folded) and the same or nearly the
     same body (identical text, or ``DUPLICATE_TERM_SHARE`` of their key terms shared).
 
@@ -178,8 +203,8 @@ def is_duplicate(searcher, a: Profile, b: Profile) -> bool:
         return False
     if a.stored.body == b.stored.body:
         return True
-    mine = {t for t, _ in a.terms(searcher)}
-    theirs = {t for t, _ in b.terms(searcher)}
+    mine = {t for t, _ in a.terms(searcher, frequencies)}
+    theirs = {t for t, _ in b.terms(searcher, frequencies)}
     if not mine or not theirs:
         return not mine and not theirs
     return len(mine & theirs) >= DUPLICATE_TERM_SHARE * max(len(mine), len(theirs))
@@ -195,11 +220,14 @@ def find_related(
     count: int = KEY_TERMS,
     entity_weight: float = ENTITY_WEIGHT,
     model: str = DEFAULT_MODEL,
+    frequencies: DocFrequencies | None = None,
 ) -> list[tuple[StoredArticle, float]]:
     """The ``limit`` articles most like ``stored`` (document ``docnum``) and their scores,
-    best first: never the article itself or a copy of it, and one article per story."""
+    best first: never the article itself or a copy of it, and one article per story.
+    ``frequencies``: the generation's ``DocFrequencies`` (the engine keeps one)."""
+    frequencies = frequencies or DocFrequencies()
     article = Profile.of(docnum, stored)
-    terms = key_terms(searcher, stored, count, model)
+    terms = key_terms(searcher, stored, count, model, frequencies)
     if (count, model) == (KEY_TERMS, DEFAULT_MODEL):
         article._terms = terms  # noqa: SLF001 (the ones the copy check compares)
     query = related_query(searcher, terms, stored, entity_weight)
@@ -215,9 +243,9 @@ def find_related(
                 continue
             seen.add(candidate)
             profile = Profile.of(candidate, article_from_stored(searcher.stored_fields(candidate)))
-            if is_duplicate(searcher, article, profile):
+            if is_duplicate(searcher, article, profile, frequencies):
                 continue
-            if any(is_duplicate(searcher, other, profile) for other, _ in kept):
+            if any(is_duplicate(searcher, other, profile, frequencies) for other, _ in kept):
                 continue
             kept.append((profile, float(score or 0.0)))
             if len(kept) == limit:
