@@ -22,6 +22,7 @@ beside a search for each article's title in the same run as the yardstick.
 Indexes are built once under ``bench/out/related/`` (gitignored) and reused. Run::
 
     .venv/bin/python bench/eval_related.py [--sample 500] [--quick]
+    .venv/bin/python bench/eval_related.py --latency-only --extra-index INDEX_DIR
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ from search_api.query import QueryError  # noqa: E402
 OUT = REPO / "bench" / "out" / "related"
 BBC = REPO.parent / "shared" / "corpora" / "bbc"
 LIMIT = 5
-# The choices measured: (model, key terms, weight of people/places).
+# The choices measured: (model, key terms, weight of people/places[, the largest share of
+# the articles a key term may be in]).
 CHOICES = [
     ("tfidf", 10, 0.25),
     ("tfidf", 25, 0.0),
@@ -60,6 +62,9 @@ CHOICES = [
     ("tfidf", 25, 1.0),
     ("tfidf", 25, 3.0),
     ("tfidf", 40, 0.25),
+    # Common words left out (a cheaper query on a big archive: fewer, shorter postings).
+    ("tfidf", 25, 0.25, 0.10),
+    ("tfidf", 25, 0.25, 0.05),
     ("bo1", 25, 0.0),
     ("bo1", 25, 0.25),
     ("bo1", 25, 1.0),
@@ -125,7 +130,9 @@ class Judge:
         self.frequencies = related_module.DocFrequencies()
         self.ids = [fields["id"] for fields in self.searcher.all_stored_fields()]
 
-    def related_ids(self, article_id: str, model: str, terms: int, entity: float) -> list[str]:
+    def related_ids(
+        self, article_id: str, model: str, terms: int, entity: float, max_df: float | None = None
+    ) -> list[str]:
         docnum = self.searcher.document_number(id=article_id)
         stored = related_module.article_from_stored(self.searcher.stored_fields(docnum))
         found = related_module.find_related(
@@ -138,6 +145,7 @@ class Judge:
             entity_weight=entity,
             model=model,
             frequencies=self.frequencies,
+            max_df_share=max_df,
         )
         return [r.id for r, _ in found]
 
@@ -154,16 +162,18 @@ def sample(ids: list[str], n: int, seed: int, exclude: set[str] = frozenset()) -
 def evaluate(judge: Judge, articles: list[str], choices, seed: int) -> list[dict]:
     """One row per choice, and the random floor."""
     rows = []
-    for model, terms, entity in choices:
+    for model, terms, entity, *rest in choices:
+        max_df = rest[0] if rest else None
         hits = filled = 0
         started = time.perf_counter()
         for article_id in articles:
-            got = judge.related_ids(article_id, model, terms, entity)
+            got = judge.related_ids(article_id, model, terms, entity, max_df)
             filled += len(got)
             hits += judge.on_subject(article_id, got)
         ms = (time.perf_counter() - started) * 1000 / max(1, len(articles))
         row = {
-            "choice": f"{model}, {terms} terms, people/places x{entity:g}",
+            "choice": f"{model}, {terms} terms, people/places x{entity:g}"
+            + (f", words in <= {max_df:.0%} of articles" if max_df else ""),
             "on_subject": round(hits / (LIMIT * len(articles)), 3),
             "filled": round(filled / (LIMIT * len(articles)), 3),
             "mean_ms": round(ms, 1),
@@ -233,6 +243,28 @@ def latency(index_dir: Path, n: int, seed: int = 7) -> dict:
     }
 
 
+def ab_terms(index_dir: Path, n: int, counts: list[int], seed: int = 11) -> dict:
+    """The cost of the number of key terms: ``find_related`` with each count on the same
+    articles, the order of the counts alternating from one article to the next (A B, B A)."""
+    judge = Judge(index_dir)
+    rng = random.Random(seed)
+    times: dict[int, list[float]] = {c: [] for c in counts}
+    for i, article_id in enumerate(rng.sample(judge.ids, min(n + 20, len(judge.ids)))):
+        order = counts if i % 2 == 0 else counts[::-1]
+        for count in order:
+            started = time.perf_counter()
+            judge.related_ids(article_id, related_module.DEFAULT_MODEL, count, 0.25)
+            if i >= 20:  # the first 20: warm-up
+                times[count].append((time.perf_counter() - started) * 1000)
+    return {
+        str(c): {
+            "median_ms": round(statistics.median(t), 1),
+            "p95_ms": round(sorted(t)[int(0.95 * (len(t) - 1))], 1),
+        }
+        for c, t in times.items()
+    }
+
+
 def table(rows: list[dict]) -> str:
     lines = [
         "| choice | on subject | slots filled | ms per article |",
@@ -256,8 +288,27 @@ def main(argv=None) -> int:
         default=[],
         help="another index directory (holding current/) to time, read-only",
     )
+    parser.add_argument(
+        "--latency-only",
+        action="store_true",
+        help="only time the --extra-index indexes (no quality rows, nothing built)",
+    )
     parser.add_argument("--output", type=Path, default=OUT / "results.json")
+    parser.add_argument(
+        "--ab-terms",
+        type=int,
+        nargs="*",
+        default=[],
+        help="with --latency-only: also time these numbers of key terms against each other",
+    )
     args = parser.parse_args(argv)
+    if args.latency_only:
+        timed = {str(extra): latency(extra, args.latency) for extra in args.extra_index}
+        if args.ab_terms:
+            for extra in args.extra_index:
+                timed[str(extra)]["key_terms_ab"] = ab_terms(extra, args.latency, args.ab_terms)
+        print(json.dumps(timed, indent=1))
+        return 0
     choices = QUICK_CHOICES if args.quick else CHOICES
     results: dict = {"limit": LIMIT, "sample": args.sample}
 

@@ -48,6 +48,8 @@ KEY_TERMS = 25
 TITLE_TF = 2
 # Each shared person or place adds ENTITY_WEIGHT * its idf to a candidate's score.
 ENTITY_WEIGHT = 0.25
+# A word in more than this share of the articles is no key term (None: no limit).
+MAX_DF_SHARE: float | None = None
 MODELS = ("tfidf", "bo1")
 DEFAULT_MODEL = "tfidf"
 # Two articles of the same title are copies when they share this share of the larger
@@ -118,6 +120,7 @@ def key_terms(
     count: int = KEY_TERMS,
     model: str = DEFAULT_MODEL,
     frequencies: DocFrequencies | None = None,
+    max_df_share: float | None = None,
 ) -> list[tuple[str, float]]:
     """The article's ``count`` most distinctive index terms and their weights, best first.
 
@@ -128,6 +131,8 @@ def key_terms(
         model: ``tfidf`` (tf * Lucene idf over title and body) or ``bo1`` (Whoosh's
             ``Bo1Model`` over the body field's collection frequencies).
         frequencies: the generation's cached document frequencies (else looked up).
+        max_df_share: a word in more than this share of the articles is left out (the
+            default: ``MAX_DF_SHARE``).
     """
     analyzer = searcher.schema["body"].analyzer
     tf: Counter[str] = Counter()
@@ -138,12 +143,14 @@ def key_terms(
     reader = searcher.reader()
     n_docs = searcher.doc_count_all()
     frequencies = frequencies or DocFrequencies()
+    share = MAX_DF_SHARE if max_df_share is None else max_df_share
+    max_df = n_docs if share is None else share * n_docs
     weights: list[tuple[float, str]] = []
     if model == "bo1":
         expander = Expander(reader, "body", model=Bo1Model)
         expander.add((word, float(freq)) for word, freq in tf.items() if _is_content(word, stop))
         got = expander.expanded_terms(count * 2, normalize=False)
-        weights = [(w, t) for t, w in got if frequencies.get(reader, t) > 1]
+        weights = [(w, t) for t, w in got if 1 < frequencies.get(reader, t) <= max_df]
     elif model == "tfidf":
         for word, freq in tf.items():
             if not _is_content(word, stop):
@@ -151,7 +158,7 @@ def key_terms(
             # The body's frequency alone: a word is rarely in more titles than bodies (the
             # query scores both).
             df = frequencies.get(reader, word)
-            if df > 1:  # a word only this article holds finds nothing else
+            if 1 < df <= max_df:  # a word only this article holds finds nothing else
                 weights.append((freq * lucene_idf(n_docs, df), word))
     else:
         raise ValueError(f"unknown key-term model {model!r}; use one of {MODELS}")
@@ -221,14 +228,15 @@ def find_related(
     entity_weight: float = ENTITY_WEIGHT,
     model: str = DEFAULT_MODEL,
     frequencies: DocFrequencies | None = None,
+    max_df_share: float | None = None,
 ) -> list[tuple[StoredArticle, float]]:
     """The ``limit`` articles most like ``stored`` (document ``docnum``) and their scores,
     best first: never the article itself or a copy of it, and one article per story.
     ``frequencies``: the generation's ``DocFrequencies`` (the engine keeps one)."""
     frequencies = frequencies or DocFrequencies()
     article = Profile.of(docnum, stored)
-    terms = key_terms(searcher, stored, count, model, frequencies)
-    if (count, model) == (KEY_TERMS, DEFAULT_MODEL):
+    terms = key_terms(searcher, stored, count, model, frequencies, max_df_share)
+    if (count, model, max_df_share) == (KEY_TERMS, DEFAULT_MODEL, None):
         article._terms = terms  # noqa: SLF001 (the ones the copy check compares)
     query = related_query(searcher, terms, stored, entity_weight)
     if query is None:
