@@ -48,6 +48,9 @@ KEY_TERMS = 25
 # A title word counts this many times in the term frequencies (the title says what the
 # story is about in few words).
 TITLE_TF = 2
+# Key terms come from the opening of a very long text only (a bounded cost per request;
+# the longest BBC article is ~25,000 characters).
+KEY_TERM_CHARS = 50_000
 # Each shared person or place adds ENTITY_WEIGHT * its idf to a candidate's score: 0.25
 # is level with none on the subject labels, 1 and 3 are worse on Reuters and BBC alike.
 ENTITY_WEIGHT = 0.25
@@ -142,7 +145,7 @@ def key_terms(
     analyzer = searcher.schema["body"].analyzer
     tf: Counter[str] = Counter()
     for text, times in ((stored.title or "", TITLE_TF), (stored.body or "", 1)):
-        for token in analyzer(text, positions=False, chars=False):
+        for token in analyzer(text[:KEY_TERM_CHARS], positions=False, chars=False):
             tf[token.text] += times
     stop = _stop_terms()
     reader = searcher.reader()
