@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install index run test lint format eval-entities eval-html eval-metadata eval-quotes eval-ranking eval-judged eval-newsroom mixed-archive fuzz bench bench-scale bench-build clean
+.PHONY: install index run test lint format eval-entities eval-html eval-metadata eval-quotes eval-ranking eval-judged eval-newsroom eval-related mixed-archive fuzz bench bench-scale bench-build clean
 
 install: $(STAMP)
 
@@ -53,6 +53,9 @@ eval-ranking: install
 
 eval-judged: install
 	$(PY) bench/eval_judged.py --json
+
+eval-related: install
+	$(PY) bench/eval_related.py
 
 mixed-archive: install
 	$(PY) bench/mixed_archive.py

@@ -16,7 +16,7 @@ from search_api.engine import Engine
 from search_api.openapi import OpenAPIResource
 from search_api.query import QueryError
 from search_api.querylog import QueryLog, QueryLogMiddleware
-from search_api.resources.articles import ArticleResource
+from search_api.resources.articles import ArticleResource, RelatedResource
 from search_api.resources.health import HealthResource
 from search_api.resources.opensearch import OpenSearchResource
 from search_api.resources.pages import SearchPageResource
@@ -74,5 +74,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_route("/openapi.json", OpenAPIResource())
     read_page = ReadPageResource(engine)
     app.add_route("/read/{article_id:path}", read_page)
-    app.add_route("/articles/{article_id:path}", ArticleResource(engine, page=read_page))
+    articles = ArticleResource(engine, page=read_page, related=RelatedResource(engine))
+    app.add_route("/articles/{article_id:path}", articles)
     return app

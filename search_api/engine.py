@@ -14,7 +14,8 @@ Knows nothing of HTTP. Parts:
     ``QuoteResponse``, ``ArticleRecord``, ``HealthInfo``, ...) is declared with the API's
     wire shapes in search_api/responses.py;
     ``Engine.article_view``: one article for the reading page, its paragraphs escaped with
-    a query's words marked (``ArticleView``).
+    a query's words marked (``ArticleView``);
+    ``Engine.related``: the stories most like one article (search_api/related.py).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from search_api.query import (
     parse_query,
 )
 from search_api.recency import RecencyWeights
+from search_api.related import DocFrequencies, find_related
 from search_api.responses import (
     ArticleRecord,
     HealthInfo,
@@ -56,6 +58,8 @@ from search_api.responses import (
     QuoteHit,
     QuoteResponse,
     QuoteSort,
+    RelatedResponse,
+    RelatedStory,
     SearchResponse,
     Sort,
 )
@@ -533,6 +537,25 @@ class Engine:
         if docnum is None:
             return None
         return docnum, article_from_stored(searcher.stored_fields(docnum))
+
+    def related(self, article_id: str, limit: int = 5) -> RelatedResponse | None:
+        """The ``limit`` stories most like the article with this id, or None when the id is
+        unknown (search_api/related.py: its key terms, people and places; its copies left
+        out)."""
+        opened = self._open()
+        searcher = opened.searcher
+        found = self._stored_article(searcher, article_id)
+        if found is None:
+            return None
+        docnum, stored = found
+        arrays = self._per_generation(opened, "postings", GenerationArrays)
+        frequencies = self._per_generation(opened, "related-df", DocFrequencies)
+        found = find_related(searcher, arrays, docnum, stored, limit, frequencies=frequencies)
+        stories = [
+            RelatedStory(id=r.id, title=r.title, date=r.date, url=r.url, score=score)
+            for r, score in found
+        ]
+        return RelatedResponse(id=stored.id, related=stories)
 
     def article_view(self, article_id: str, q: str = "") -> ArticleView | None:
         """The article with this id for reading, the words of query ``q`` marked; or None.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from search_api.engine import MAX_PER_PAGE, MAX_RESULT_DEPTH, QUOTE_SORTS, SORTS
 from search_api.query import MAX_QUERY_CHARS
+from search_api.related import DEFAULT_LIMIT, MAX_LIMIT
 from search_api.resources.quotes import MAX_SPEAKER_CHARS
 from search_api.responses import (
     ArticleRecord,
@@ -15,6 +16,7 @@ from search_api.responses import (
     HealthInfo,
     OpenSearchSuggestions,
     QuoteResponse,
+    RelatedResponse,
     SearchResponse,
     SuggestResponse,
     json_schema,
@@ -195,6 +197,35 @@ def openapi_document() -> dict:
                                 "text/html": {},
                             },
                         },
+                        "404": _ERROR,
+                        "503": _ERROR,
+                    },
+                }
+            },
+            "/articles/{id}/related": {
+                "get": {
+                    "summary": "The stories most like one article (its copies left out)",
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        _param(
+                            "limit",
+                            {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": MAX_LIMIT,
+                                "default": DEFAULT_LIMIT,
+                            },
+                            "At most this many stories, best first.",
+                        ),
+                    ],
+                    "responses": {
+                        "200": ok(schema_of(RelatedResponse)),
+                        "400": _ERROR,
                         "404": _ERROR,
                         "503": _ERROR,
                     },

@@ -13,7 +13,8 @@ declaration:
 
 Parts:
     the shapes: ``SearchResponse`` (``Hit``, ``Quote``, ``Facets``, ``FacetCount``),
-    ``QuoteResponse`` (``QuoteHit``), ``ArticleRecord``, ``SuggestResponse``
+    ``QuoteResponse`` (``QuoteHit``), ``ArticleRecord``, ``RelatedResponse``
+    (``RelatedStory``), ``SuggestResponse``
     (``Suggestion``) and ``OpenSearchSuggestions``, ``HealthInfo``, ``ErrorBody``;
     ``Doc``: a field's description for the OpenAPI document, ``Annotated[str, Doc("...")]``;
     ``json_schema(tp, components)``: the JSON Schema of a type as the JSON handler writes it.
@@ -173,6 +174,25 @@ class ArticleRecord:
     people: list[str]
     places: list[str]
     source: Annotated[str, Doc("The archive file it came from.")]
+
+
+@dataclass(frozen=True)
+class RelatedStory:
+    """One story like the article."""
+
+    id: str
+    title: str
+    date: Date
+    url: str | None
+    score: Annotated[float, Doc("How alike (higher is more); comparable within one answer.")]
+
+
+@dataclass(frozen=True)
+class RelatedResponse:
+    """The stories most like one article, best first; never the article or its copies."""
+
+    id: str
+    related: list[RelatedStory]
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,9 @@ from tests.fakes import KeywordExtractor
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000"))
 # The examples are shared by the operations that take parameters (counted from the
-# description: /search, /quotes, /suggest, /articles/{id}, /read/{id} and / today); the
-# rest have none, so Hypothesis stops after a single example for them.
+# description: /search, /quotes, /suggest, /articles/{id}, /articles/{id}/related,
+# /read/{id} and / today); the rest have none, so Hypothesis stops after a single example
+# for them.
 WITH_PARAMETERS = [
     (path, method)
     for path, item in openapi_document()["paths"].items()

@@ -63,6 +63,26 @@ CALLS = [
     ("/articles/{id}", 200, "application/json", "/articles/undated", {}, "ok"),
     ("/articles/{id}", 404, "application/json", "/articles/nope", {}, "ok"),
     ("/articles/{id}", 503, "application/json", "/articles/dated", {}, "missing"),
+    ("/articles/{id}/related", 200, "application/json", "/articles/dated/related", {}, "ok"),
+    ("/articles/{id}/related", 200, "application/json", "/articles/undated/related", {}, "ok"),
+    (
+        "/articles/{id}/related",
+        200,
+        "application/json",
+        "/articles/moscow-times-2020-sample.txt/related",
+        {"limit": 20},
+        "ok",
+    ),
+    (
+        "/articles/{id}/related",
+        400,
+        "application/json",
+        "/articles/dated/related",
+        {"limit": 0},
+        "ok",
+    ),
+    ("/articles/{id}/related", 404, "application/json", "/articles/nope/related", {}, "ok"),
+    ("/articles/{id}/related", 503, "application/json", "/articles/dated/related", {}, "missing"),
     ("/health", 200, "application/json", "/health", {}, "ok"),
     ("/health", 503, "application/json", "/health", {}, "missing"),
     ("/openapi.json", 200, "application/json", "/openapi.json", {}, "ok"),
@@ -149,6 +169,14 @@ def test_the_live_answers_reach_every_branch_of_the_hit_schema(clients):
     assert dated[0]["quote"] is None
     quotes = clients["ok"].simulate_get("/quotes", params={"q": "listen"}).json["results"]
     assert quotes[0]["speaker"] == "Ann Lee" and quotes[0]["url"] == "https://news.example/dated"
+
+
+def test_the_live_answers_reach_every_branch_of_the_related_schema(clients):
+    path = "/articles/moscow-times-2020-sample.txt/related"
+    got = clients["ok"].simulate_get(path, params={"limit": 20}).json
+    dates = {story["date"] is None for story in got["related"]}
+    assert dates == {True, False}, got  # dated and undated stories
+    assert {story["url"] is None for story in got["related"]} == {True, False}, got
 
 
 def test_every_declared_field_is_required(document):

@@ -6,10 +6,11 @@ the text, and every search parameter goes back into the "Back to results" link.
 ``GET /articles/{id}`` answers this same page to a browser (resources/articles.py).
 
 Parts: ``back_url`` (the results page the reader came from), ``article_context`` (an
-``ArticleView`` as plain values for ``read.html``) and ``ReadPageResource``. An unknown id
-is the page with status 404, a missing index status 503; a query that cannot run marks
-nothing. Values are escaped by the template; the paragraphs come escaped, with ``<mark>``
-only, from the engine (search_api/snippets.py).
+``ArticleView`` as plain values for ``read.html``), ``related_context`` (the related
+stories, search_api/related.py, as links to their reading pages) and
+``ReadPageResource``. An unknown id is the page with status 404, a missing index status
+503; a query that cannot run marks nothing. Values are escaped by the template; the
+paragraphs come escaped, with ``<mark>`` only, from the engine (search_api/snippets.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ from search_api.resources.pages import (
     date_view,
     safe_url,
 )
+from search_api.responses import RelatedResponse
+
+# Related stories listed under the article.
+READ_PAGE_RELATED = 5
 
 # The search page's parameters, in the order its own URLs write them (PageState.url).
 SEARCH_PARAMS = (
@@ -70,6 +75,17 @@ def article_context(view: ArticleView) -> dict:
     }
 
 
+def related_context(related: RelatedResponse | None, state: PageState) -> list[dict]:
+    """What ``read.html`` shows of the related stories: title, link (carrying the search),
+    date."""
+    if related is None:
+        return []
+    return [
+        {"title": r.title or r.id, "href": state.read_url(r.id), **date_view(r.date)}
+        for r in related.related
+    ]
+
+
 class ReadPageResource:
     """Thin: ask the engine for the article (marked for ``q``), render ``read.html``."""
 
@@ -94,6 +110,8 @@ class ReadPageResource:
                 context["error"] = f"No article has the id “{article_id}”."
             else:
                 context["article"] = article_context(view)
+                related = self.engine.related(article_id, READ_PAGE_RELATED)
+                context["related"] = related_context(related, state)
         resp.text = ENV.get_template("read.html").render(max_query_chars=MAX_QUERY_CHARS, **context)
 
     on_head = on_get
