@@ -23,8 +23,18 @@ segment when a merge retires it):
     ``MAIN_<id>.pa_blocks.npy`` int64: each Whoosh block's offset in ``.pst``;
     ``MAIN_<id>.pa_bfirst.npy`` int64: the index in its list of each block's first posting.
 
-The last two let a reader of positions (a phrase check, a snippet) go straight to the block
-holding a document, where Whoosh walks every block header before it.
+    ``MAIN_<id>.pa_hot.npy``    int64 per list: where its position pointers start in the
+                                next file, or -1 (a list of fewer than ``HOT_SHARE`` of the
+                                segment's documents);
+    ``MAIN_<id>.pa_pptr.npy``   int64: for each common word's list, where each posting's
+                                positions start in the next file (and where the last ends);
+    ``MAIN_<id>.pa_pos.npy``    uint32: those positions, posting after posting.
+
+The block offsets let a reader of positions (a snippet, a phrase check of a rare word) go
+straight to the block holding a document, where Whoosh walks every block header before it.
+The positions of common words ("the", "said", "in") let an exact phrase be checked over
+thousands of candidates as array operations: reading them from Whoosh's blocks was most of
+the cost of a phrase of common words on a large archive.
 
 A list Whoosh inlines in its term info (a word in one document) has no arrays: it is read
 from the term info, as cheap as it gets. A segment without the files (an index built before
@@ -42,25 +52,32 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import SegmentReader
 
-PARTS = ("keys", "starts", "docs", "freqs", "bstarts", "blocks", "bfirst")
+PARTS = ("keys", "starts", "docs", "freqs", "bstarts", "blocks", "bfirst", "hot", "pptr", "pos")
+# A list holding at least this share of a segment's documents (and HOT_MIN_DOCS) has its
+# positions in the arrays too: about a hundred words of a news archive, most of its postings.
+HOT_SHARE = 0.01
+HOT_MIN_DOCS = 256
 
 
 def _path(folder: str, segment_id: str, part: str) -> Path:
     return Path(folder) / f"{segment_id}.pa_{part}.npy"
 
 
-def read_blocks(matcher, blocks: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+def read_blocks(
+    matcher, blocks: list | None = None, values: list | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Every posting of one segment's term: document numbers (int64) and frequencies
     (float32), read a block at a time (Whoosh's own reader decodes a posting at a time).
 
     ``blocks``: a list to which each block's ``(offset in .pst, index of its first posting)``
-    is appended."""
+    is appended; ``values``: a list extended with every posting's encoded value."""
     if not isinstance(matcher, W3LeafMatcher):
         ids, weights = [], []
         while matcher.is_active():
@@ -77,6 +94,8 @@ def read_blocks(matcher, blocks: list | None = None) -> tuple[np.ndarray, np.nda
             matcher._read_data()  # noqa: SLF001
         raw_ids, raw_weights = matcher._data[0], matcher._data[1]  # noqa: SLF001
         count = matcher._blocklength  # noqa: SLF001
+        if values is not None:
+            values.extend(matcher._data[2])  # noqa: SLF001
         block = np.asarray(raw_ids, dtype=np.int64)
         if not matcher._byteids:  # noqa: SLF001
             block = np.cumsum(block)
@@ -107,6 +126,8 @@ def write_segment_arrays(storage, schema, segment) -> int:
         docs_parts: list[np.ndarray] = []
         freq_parts: list[np.ndarray] = []
         block_parts: list[list] = []
+        hot_parts: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # list -> (counts, positions)
+        hot_docs = max(HOT_MIN_DOCS, int(HOT_SHARE * segment.doc_count_all()))
         for (fieldname, _text), info in terms.items():
             if info.is_inlined() or fieldname not in schema:
                 continue
@@ -115,7 +136,11 @@ def write_segment_arrays(storage, schema, segment) -> int:
                 continue
             matcher = codec.postings_reader(postfile, info, format_)
             blocks: list = []
-            ids, weights = read_blocks(matcher, blocks)
+            hot = info.doc_frequency() >= hot_docs and format_.supports("positions")
+            raw: list | None = [] if hot else None
+            ids, weights = read_blocks(matcher, blocks, raw)
+            if hot:
+                hot_parts[len(keys)] = _positions(format_.decoder("positions"), raw)
             block_parts.append(blocks)
             keys.append(info.extent()[0])
             docs_parts.append(ids.astype(np.int32))
@@ -135,7 +160,22 @@ def write_segment_arrays(storage, schema, segment) -> int:
     np.cumsum(block_counts, out=bstarts[1:])
     flat = [b for i in order for b in block_parts[i]]
     table = np.asarray(flat, dtype=np.int64).reshape(-1, 2)
+    hot = np.full(len(order), -1, dtype=np.int64)
+    pptr_parts, pos_parts, used, stored = [], [], 0, 0
+    for rank, i in enumerate(order.tolist()):
+        if i in hot_parts:
+            counts, positions = hot_parts[i]
+            hot[rank] = used
+            pointers = np.zeros(len(counts) + 1, dtype=np.int64)
+            np.cumsum(counts, out=pointers[1:])
+            pptr_parts.append(pointers + stored)
+            pos_parts.append(positions)
+            used += len(pointers)
+            stored += len(positions)
     arrays = {
+        "hot": hot,
+        "pptr": np.concatenate(pptr_parts) if pptr_parts else np.zeros(0, np.int64),
+        "pos": np.concatenate(pos_parts) if pos_parts else np.zeros(0, np.uint32),
         "keys": np.asarray(keys, dtype=np.int64)[order],
         "starts": starts,
         "docs": docs,
@@ -156,6 +196,14 @@ def write_segment_arrays(storage, schema, segment) -> int:
     return len(keys)
 
 
+def _positions(decode, raw: list) -> tuple[np.ndarray, np.ndarray]:
+    """Each posting's number of positions, and all positions (uint32), of encoded values."""
+    lists = [decode(value) for value in raw]
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    flat = np.fromiter(chain.from_iterable(lists), dtype=np.uint32, count=int(counts.sum()))
+    return counts, flat
+
+
 def write_missing(ix) -> int:
     """Write the arrays of every segment of the Whoosh index ``ix`` that has none (segments
     a merge or the main writer made); how many segments were written."""
@@ -173,9 +221,10 @@ def write_missing(ix) -> int:
 class SegmentArrays:
     """One segment's posting arrays, mapped from disk (nothing is read until used)."""
 
-    def __init__(self, keys, starts, docs, freqs, bstarts, blocks, bfirst):
+    def __init__(self, keys, starts, docs, freqs, bstarts, blocks, bfirst, hot, pptr, pos):
         self.keys, self.starts, self.docs, self.freqs = keys, starts, docs, freqs
         self.bstarts, self.blocks, self.bfirst = bstarts, blocks, bfirst
+        self.hot, self.pptr, self.pos = hot, pptr, pos
 
     @classmethod
     def open(cls, storage, segment_id: str) -> SegmentArrays | None:
@@ -219,6 +268,17 @@ class SegmentArrays:
         start, end = int(self.starts[i]), int(self.starts[i + 1])
         b0, b1 = int(self.bstarts[i]), int(self.bstarts[i + 1])
         return self.docs[start:end], self.blocks[b0:b1], self.bfirst[b0:b1]
+
+    def positions(self, info) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """For a common word's posting list: its documents, where each posting's positions
+        start (and the last ends) in the third, and the positions (all mapped); None for
+        a list without positions here."""
+        i = self._index(info)
+        if i is None or int(self.hot[i]) < 0:
+            return None
+        start, end = int(self.starts[i]), int(self.starts[i + 1])
+        base = int(self.hot[i])
+        return self.docs[start:end], self.pptr[base : base + end - start + 1], self.pos
 
 
 @lru_cache(maxsize=256)

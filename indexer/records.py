@@ -81,7 +81,6 @@ def article_document(article: Article, content_hash: str) -> dict:
         "id": article.id,
         "title": article.title,
         "body": article.body,
-        "body_pairs": article.body,  # the same text: its analyzer replays the body's tokens
         "people": "\n".join(article.people),
         "places": "\n".join(article.places),
         "people_tag": join_tags(article.people),
@@ -130,7 +129,6 @@ def quote_documents(article: Article) -> Iterator[dict]:
             "article_id": article.id,
             "source": article.source,
             "body": quote.text,
-            "body_pairs": quote.text,  # the same text: its analyzer replays the body's tokens
             # Searchable by any word of the name (``speaker=putin``), stored as given.
             "speaker": quote.speaker or "",
             "title": article.title,

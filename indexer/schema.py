@@ -19,8 +19,7 @@ Analyzer classes live at module level because pickle stores their import path.
 from __future__ import annotations
 
 import re
-import threading
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from whoosh.analysis import (
     CharsetFilter,
@@ -28,13 +27,11 @@ from whoosh.analysis import (
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
-    Token,
-    Tokenizer,
 )
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 5
 
 # A word: a dotted abbreviation ("U.S.", "U.K.") is one, and so is a word with inner
 # apostrophes of any style ("Kremlin’s", "don't"), kept whole for ApostropheFilter.
@@ -106,119 +103,16 @@ class HyphenFilter(Filter):
             yield t
 
 
-# The last text the body analyzer indexed and its tokens, per thread: the pairs field is
-# indexed right after the body (Whoosh indexes fields in name order) from the same text,
-# so it replays these tokens instead of analysing the body a second time.
-_LAST = threading.local()
-
-
-class RecordingTokenizer(RegexTokenizer):
-    """``RegexTokenizer`` that hands ``RecordFilter`` the text it is given to index (with
-    positions, stemmed: not the spelling words Whoosh then collects unstemmed)."""
-
-    def __call__(self, value, **kwargs):
-        recording = (
-            kwargs.get("mode") == "index" and kwargs.get("positions") and not kwargs.get("no_morph")
-        )
-        _LAST.pending = value if recording else None
-        return super().__call__(value, **kwargs)
-
-
-class RecordFilter(Filter):
-    """Notes every token (word, position) of a text ``RecordingTokenizer`` was given to
-    index; once all are through, they are the last analysis ``PairTokenizer`` replays."""
-
-    def __call__(self, tokens):
-        value = getattr(_LAST, "pending", None)
-        noted: list[tuple[str, int]] = []
-        for t in tokens:
-            if value is not None:
-                noted.append((t.text, t.pos))
-            yield t
-        if value is not None:
-            _LAST.value, _LAST.tokens = value, noted
-
-
-def news_analyzer(record: bool = False):
-    """The one analyzer used for every text field, at index and at query time.
-
-    ``record``: the body field's copy also notes its tokens for ``PairTokenizer``.
-    """
-    tokenizer = RecordingTokenizer(TOKEN_PATTERN) if record else RegexTokenizer(TOKEN_PATTERN)
-    chain = (
-        tokenizer
+def news_analyzer():
+    """The one analyzer used for every text field, at index and at query time."""
+    return (
+        RegexTokenizer(TOKEN_PATTERN)
         | HyphenFilter()
         | ApostropheFilter()
         | LowercaseFilter()
         | CharsetFilter(accent_map)
         | StemFilter(lang="en")
     )
-    return chain | RecordFilter() if record else chain
-
-
-@cache
-def pair_words() -> frozenset[str]:
-    """The common words (``indexer/data/pairs.toml``) as the analyzer indexes them."""
-    from indexer.wordlists import word_lists
-
-    analyzer = news_analyzer()
-    return frozenset(t.text for w in word_lists("pairs")["common"] for t in analyzer(w))
-
-
-def word_pairs(tokens) -> list[tuple[str, int]]:
-    """The pairs of adjacent words of which one is common, each at its first word's
-    position, from ``(word, position)`` tokens in order (several words can share one
-    position: a hyphenated compound's parts and the joined word)."""
-    common = pair_words()
-    at: dict[int, list[str]] = {}
-    for text, pos in tokens:
-        at.setdefault(pos, []).append(text)
-    out = []
-    for pos in sorted(at):
-        following = at.get(pos + 1)
-        if not following:
-            continue
-        for first in at[pos]:
-            for second in following:
-                if first in common or second in common:
-                    out.append((f"{first} {second}", pos))
-    return out
-
-
-# The fields whose common-word pairs the index holds, and the field holding them.
-PAIR_FIELDS = {"body": "body_pairs"}
-
-
-def pair_term(first: str, second: str) -> str | None:
-    """The pairs field's term for two adjacent indexed words, or None when the index does
-    not hold that pair (neither word is common)."""
-    common = pair_words()
-    if first in common or second in common:
-        return f"{first} {second}"
-    return None
-
-
-class PairTokenizer(Tokenizer):
-    """The pairs field's analyzer: the common-word pairs (``word_pairs``) of a text, read
-    from the body analyzer's notes when it has just analysed the same text, else by
-    analysing it."""
-
-    def __call__(
-        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
-    ):  # fmt: skip
-        if getattr(_LAST, "value", None) == value:
-            tokens = _LAST.tokens
-        else:
-            tokens = [(t.text, t.pos) for t in news_analyzer()(value, positions=True)]
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for text, pos in word_pairs(tokens):
-            t.text, t.boost, t.stopped = text, 1.0, False
-            if positions:
-                t.pos = start_pos + pos
-            if chars:
-                t.startchar = t.endchar = start_char
-            yield t
 
 
 def name_analyzer():
@@ -254,11 +148,7 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         title=TEXT(analyzer=text, stored=True, spelling=True),
-        body=TEXT(analyzer=news_analyzer(record=True), stored=True, chars=True, spelling=True),
-        # Every pair of adjacent body words of which one is common ("in order", "order
-        # to"), with positions: exact phrases of common words are matched from these
-        # (search_api.postings); never searched or shown otherwise.
-        body_pairs=TEXT(analyzer=PairTokenizer()),
+        body=TEXT(analyzer=text, stored=True, chars=True, spelling=True),
         people=TEXT(analyzer=names, spelling=True),
         places=TEXT(analyzer=names, spelling=True),
         people_tag=KEYWORD(stored=True, commas=True, lowercase=False),
@@ -295,11 +185,7 @@ def build_quote_schema() -> Schema:
         id=ID(stored=True, unique=True),
         article_id=ID(stored=True),
         source=ID(stored=True),
-        body=TEXT(analyzer=news_analyzer(record=True), stored=True, chars=True, spelling=True),
-        # Every pair of adjacent body words of which one is common ("in order", "order
-        # to"), with positions: exact phrases of common words are matched from these
-        # (search_api.postings); never searched or shown otherwise.
-        body_pairs=TEXT(analyzer=PairTokenizer()),
+        body=TEXT(analyzer=text, stored=True, chars=True, spelling=True),
         speaker=TEXT(analyzer=names, stored=True),
         title=TEXT(analyzer=text, stored=True),
         kind=ID(stored=True),

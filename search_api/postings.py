@@ -37,7 +37,6 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import _length_byte_cache
 
 from indexer.postarrays import SegmentArrays, read_blocks
-from indexer.schema import PAIR_FIELDS, pair_term
 from search_api.bm25 import K1 as COMBINED_K1
 from search_api.bm25 import B as COMBINED_B
 from search_api.bm25 import CombinedTerm, lucene_idf
@@ -287,10 +286,10 @@ def column_values(column, count: int) -> np.ndarray:
     return np.array(values) if values else np.zeros(count, dtype=np.int64)
 
 
-def _matcher(sub, field: str, btext: bytes, format_):
+def _matcher(sub, field: str, btext: bytes, format_, with_info: bool = False):
     """One segment's Whoosh matcher of a term, and its block map (the term's documents,
     each block's offset and first posting: ``SegmentArrays.block_map``) where the
-    segment's posting arrays hold it, else None."""
+    segment's posting arrays hold it, else None (and, ``with_info``, its term info)."""
     terms = sub._terms  # noqa: SLF001
     info = terms.term_info(field, btext)
     matcher = terms._codec.postings_reader(terms._postfile, info, format_)  # noqa: SLF001
@@ -299,7 +298,38 @@ def _matcher(sub, field: str, btext: bytes, format_):
         mapped = SegmentArrays.open(sub.storage(), sub.segment().segment_id())
         if mapped is not None:
             jump = mapped.block_map(info)
-    return matcher, jump
+    return (matcher, jump, info) if with_info else (matcher, jump)
+
+
+def _gather_positions(common, local: np.ndarray, rows: np.ndarray) -> tuple:
+    """From a common word's position arrays: (row, position) of every position of the word
+    in the candidates ``local[rows]`` (int64 arrays, one entry per position)."""
+    term_docs, pointers, positions = common
+    docs = local[rows]
+    at = np.searchsorted(term_docs, docs)
+    held = at < len(term_docs)
+    held[held] = term_docs[at[held]] == docs[held]
+    rows, at = rows[held], at[held]
+    starts = pointers[at]
+    counts = pointers[at + 1] - starts
+    total = int(counts.sum())
+    # every index of the ranges starts[k] .. starts[k] + counts[k], in order
+    shift = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    index = np.arange(total, dtype=np.int64) + shift
+    return np.repeat(rows, counts).astype(np.int64), positions[index].astype(np.int64)
+
+
+def _decoded_positions(found: list, rows: np.ndarray, decode) -> tuple:
+    """(row, position) of every position of block values ``found`` (one per row, None
+    where the word is absent), decoded one posting at a time."""
+    at_rows: list[int] = []
+    positions: list[int] = []
+    for row, posting in zip(rows.tolist(), found, strict=True):
+        if posting is not None:
+            here = decode(posting[1])
+            at_rows.extend([row] * len(here))
+            positions.extend(here)
+    return np.asarray(at_rows, dtype=np.int64), np.asarray(positions, dtype=np.int64)
 
 
 def _block_values(matcher, docs: np.ndarray, jump=None) -> list:
@@ -525,11 +555,8 @@ class _Evaluator:
             if btext is None:
                 return Matches.empty()
             btexts.append(btext)
-        pairs = self._pair_terms(field, btexts)
-        if pairs is not None:
-            return self._phrase_by_pairs(q, field, btexts, pairs, within)
         # Candidates from the two rarest words only: the commoner words ("the", "of") are
-        # never read whole, only in the posting blocks of the documents still in the running.
+        # checked in the documents still in the running only.
         rarity = sorted(
             range(len(btexts)), key=lambda i: self.reader.doc_frequency(field, btexts[i])
         )
@@ -540,77 +567,7 @@ class _Evaluator:
             candidates = candidates[np.isin(candidates, within, assume_unique=True)]
         if not len(candidates):
             return Matches.empty()
-        keep, tfs = self._adjacent(field, btexts, candidates, rarity)
-        ids = candidates[keep]
-        scores = np.zeros(len(ids))
-        for btext, tf in zip(btexts, tfs, strict=True):
-            scores = scores + self._bm25(field, btext, ids, tf[keep])
-        if q.boost != 1.0:
-            scores = scores * q.boost
-        return Matches(ids, scores)
-
-    def _pair_terms(self, field: str, btexts: list[bytes]) -> list[bytes | None] | None:
-        """The pairs field's term of each two adjacent words of a phrase in ``field`` (None
-        for a pair of two uncommon words, which the index does not hold), or None when
-        no pair of the phrase is held (or ``field`` has no pairs field)."""
-        pair_field = PAIR_FIELDS.get(field)
-        if pair_field not in self.schema:
-            return None
-        words = [b.decode("utf-8") for b in btexts]
-        terms = [pair_term(a, b) for a, b in zip(words, words[1:], strict=False)]
-        if all(t is None for t in terms):
-            return None
-        return [t.encode("utf-8") if t is not None else None for t in terms]
-
-    def _phrase_by_pairs(
-        self,
-        q: Phrase,
-        field: str,
-        btexts: list[bytes],
-        pairs: list[bytes | None],
-        within: np.ndarray | None,
-    ) -> Matches:
-        """An exact phrase with common words, from the pairs field (``indexer.schema``:
-        every two adjacent words of which one is common are one term there): the documents
-        holding all of its pairs, checked for the pairs' order by the pairs' positions, which
-        are short lists where the words' ("in", "to") are the longest of the index. A pair of
-        two uncommon words is not held: its rarest word joins the candidates, and then the
-        words' positions are checked (in the few candidates left). Scores are the words'
-        BM25, as for any phrase."""
-        pair_field = PAIR_FIELDS[field]
-        lists = []
-        for pair in pairs:
-            if pair is None:
-                continue
-            if (pair_field, pair) not in self.reader:
-                return Matches.empty()  # no document holds these two words side by side
-            lists.append(self.arrays.postings(self.reader, pair_field, pair)[0])
-        complete = len(lists) == len(pairs)
-        if not complete:
-            rarest = min(btexts, key=lambda t: self.reader.doc_frequency(field, t))
-            lists.append(self.arrays.postings(self.reader, field, rarest)[0])
-        lists.sort(key=len)
-        candidates = lists[0]
-        for ids in lists[1:]:
-            candidates = np.intersect1d(candidates, ids, assume_unique=True)
-        if within is not None:
-            candidates = candidates[np.isin(candidates, within, assume_unique=True)]
-        if not len(candidates):
-            return Matches.empty()
-        if complete and len(pairs) == 1:
-            ids = candidates  # two words: holding the pair is holding the phrase
-        elif complete:
-            order = sorted(
-                range(len(pairs)), key=lambda i: self.reader.doc_frequency(pair_field, pairs[i])
-            )
-            keep, _tfs = self._adjacent(pair_field, pairs, candidates, order)
-            ids = candidates[keep]
-        else:
-            rarity = sorted(
-                range(len(btexts)), key=lambda i: self.reader.doc_frequency(field, btexts[i])
-            )
-            keep, _tfs = self._adjacent(field, btexts, candidates, rarity)
-            ids = candidates[keep]
+        ids = candidates[self._adjacent(field, btexts, candidates, rarity)]
         scores = np.zeros(len(ids))
         for btext in btexts:
             word_ids, word_tf = self.arrays.postings(self.reader, field, btext)
@@ -622,15 +579,15 @@ class _Evaluator:
 
     def _adjacent(
         self, field: str, btexts: list[bytes], candidates: np.ndarray, order: list[int]
-    ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Which candidates hold the words right after each other (a boolean mask), and
-        each word's frequency in each candidate (read where it was still in the running).
+    ) -> np.ndarray:
+        """Which candidates hold the words right after each other (a boolean mask).
 
-        Word by word in ``order`` (rarest first), each word's positions are read for the
-        candidates still in the running only, a posting block at a time (blocks without one
-        are skipped unread)."""
+        Word by word in ``order`` (rarest first), each word's positions in the candidates
+        still in the running are read: from the segment's position arrays for a common
+        word (``indexer.postarrays``: array operations, however many candidates), else
+        from the posting blocks holding them (blocks without one are skipped unread). The
+        running state is one array of (candidate, phrase start) keys."""
         keep = np.zeros(len(candidates), dtype=bool)
-        tfs = [np.zeros(len(candidates)) for _ in btexts]
         format_ = self.schema[field].format
         decode = format_.decoder("positions")
         for sub, offset in _leaves(self.reader):
@@ -638,34 +595,34 @@ class _Evaluator:
             hi = int(np.searchsorted(candidates, offset + sub.doc_count_all()))
             if lo == hi:
                 continue
-            rows = np.arange(lo, hi)
-            starts: list[set[int]] | None = None
+            local = candidates[lo:hi] - offset
+            rows = np.arange(hi - lo)  # the candidates still in the running (sorted)
+            state: np.ndarray | None = None
             for i in order:
                 if time.monotonic() > self.deadline:
                     self.timed_out = True
-                    return keep, tfs
+                    return keep
                 try:
-                    matcher, jump = _matcher(sub, field, btexts[i], format_)
+                    matcher, jump, info = _matcher(sub, field, btexts[i], format_, True)
                 except (KeyError, TermNotFound):
                     rows = rows[:0]  # a word this segment never holds: none of its candidates
                     break
-                found = _block_values(matcher, candidates[rows] - offset, jump)
-                pairs = []
-                for j, posting in enumerate(found):
-                    if posting is None:
-                        continue
-                    here = {p - i for p in decode(posting[1])}
-                    if starts is not None:
-                        here &= starts[j]
-                    if here:
-                        pairs.append((j, here))
-                        tfs[i][rows[j]] = posting[0]
-                rows = rows[[j for j, _ in pairs]]
-                starts = [here for _, here in pairs]
+                mapped = self.arrays.segment_arrays.get(sub.segment().segment_id())
+                common = mapped.positions(info) if mapped is not None else None
+                if common is not None:
+                    at_rows, positions = _gather_positions(common, local, rows)
+                else:
+                    at_rows, positions = _decoded_positions(
+                        _block_values(matcher, local[rows], jump), rows, decode
+                    )
+                keys = (at_rows << 32) | (positions - i)
+                keys = keys[positions >= i]
+                state = keys if state is None else np.intersect1d(state, keys, True)
+                rows = np.unique(state >> 32)
                 if not len(rows):
                     break
-            keep[rows] = True
-        return keep, tfs
+            keep[lo + rows] = True
+        return keep
 
     # operators
 

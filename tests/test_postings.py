@@ -19,6 +19,7 @@ from whoosh import sorting
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.collectors import WrappingCollector
 
+from indexer import postarrays
 from indexer.build import build_index
 from indexer.schema import news_analyzer
 from search_api import engine as engine_module
@@ -63,9 +64,16 @@ def searcher(tmp_path_factory):
     archive.mkdir()
     for i in range(3):
         _write(archive / f"part{i}.jsonl", _articles(i, f"p{i}", 50))
-    build_index(archive, root / "index")
-    _write(archive / "part1.jsonl", _articles(7, "p1", 40))  # deletes 50, adds 40
-    build_index(archive, root / "index")
+    # Words in 10+ documents of a segment get position arrays here (so phrases check
+    # positions both ways: from those arrays and from Whoosh's blocks).
+    hot = postarrays.HOT_MIN_DOCS
+    postarrays.HOT_MIN_DOCS = 10
+    try:
+        build_index(archive, root / "index")
+        _write(archive / "part1.jsonl", _articles(7, "p1", 40))  # deletes 50, adds 40
+        build_index(archive, root / "index")
+    finally:
+        postarrays.HOT_MIN_DOCS = hot
     s = Engine(root / "index")._open().searcher
     assert len(s.reader().leaf_readers()) >= 2 and s.reader().has_deletions()
     return s
@@ -114,8 +122,8 @@ QUERIES = [
     "oil NOT price",
     "long-term growth",
     "new york",
-    # Phrases with common words are matched from the pairs field (two words, three, a
-    # compound, a pair of two uncommon words beside held ones, a pair no document holds).
+    # Phrases of common words (positions from the posting arrays: two words, three, a
+    # compound, a rare word among common ones, words no document holds side by side).
     '"said the oil price"',
     '"the long-term growth"',
     '"wheat coffee the"',
@@ -309,14 +317,6 @@ def test_a_segment_without_posting_arrays_is_read_from_its_blocks(searcher):
     assert without.top == with_arrays.top
 
 
-def test_the_pairs_field_holds_pairs_with_a_common_word_only(searcher):
-    reader = searcher.reader()
-    held = {text.decode() for field, text in reader.all_terms() if field == "body_pairs"}
-    assert "oil price" in held and "the oil" in held  # "price", "the" are common words
-    assert not any(p in held for p in ("wheat coffee", "grain export", "coffee grain"))
-    assert all(len(p.split()) == 2 for p in held)
-
-
 def test_positions_are_read_from_the_block_holding_each_document(tmp_path):
     archive = tmp_path / "archive"
     archive.mkdir()
@@ -345,3 +345,21 @@ def test_positions_are_read_from_the_block_holding_each_document(tmp_path):
     finally:
         W3LeafMatcher._goto = real
     assert len(reads) <= 2  # the first block (opening the matcher) and the last one
+
+
+def test_common_words_have_position_arrays_that_match_whoosh(searcher):
+    reader = searcher.reader()
+    arrays = _arrays(searcher)
+    for sub, _offset in reader.leaf_readers():
+        mapped = arrays.segment_arrays[sub.segment().segment_id()]
+        common = mapped.positions(sub._terms.term_info("body", b"the"))
+        assert common is not None
+        term_docs, pointers, positions = common
+        m = sub.postings("body", b"the")
+        for k, doc in enumerate(term_docs.tolist()):
+            if sub.is_deleted(doc):
+                continue  # the arrays keep a deleted document's postings, as Whoosh's files do
+            m.skip_to(doc)
+            assert positions[pointers[k] : pointers[k + 1]].tolist() == m.value_as("positions")
+        an_id = next(t for f, t in sub.all_terms() if f == "id")
+        assert mapped.positions(sub._terms.term_info("id", an_id)) is None  # no positions
