@@ -28,7 +28,8 @@ segment when a merge retires it):
                                 segment's documents);
     ``MAIN_<id>.pa_pptr.npy``   int64: for each common word's list, where each posting's
                                 positions start in the next file (and where the last ends);
-    ``MAIN_<id>.pa_pos.npy``    uint32: those positions, posting after posting.
+    ``MAIN_<id>.pa_pos.npy``    uint16 (uint32 where an article is longer): those
+                                positions, posting after posting.
 
 The block offsets let a reader of positions (a snippet, a phrase check of a rare word) go
 straight to the block holding a document, where Whoosh walks every block header before it.
@@ -175,7 +176,7 @@ def write_segment_arrays(storage, schema, segment) -> int:
     arrays = {
         "hot": hot,
         "pptr": np.concatenate(pptr_parts) if pptr_parts else np.zeros(0, np.int64),
-        "pos": np.concatenate(pos_parts) if pos_parts else np.zeros(0, np.uint32),
+        "pos": _narrow(np.concatenate(pos_parts) if pos_parts else np.zeros(0, np.uint32)),
         "keys": np.asarray(keys, dtype=np.int64)[order],
         "starts": starts,
         "docs": docs,
@@ -194,6 +195,13 @@ def write_segment_arrays(storage, schema, segment) -> int:
             np.save(fh, arrays[part])
         os.replace(tmp, final)
     return len(keys)
+
+
+def _narrow(positions: np.ndarray) -> np.ndarray:
+    """uint16 positions where every one fits (articles of fewer than 65,536 words)."""
+    if not len(positions) or int(positions.max()) < 2**16:
+        return positions.astype(np.uint16)
+    return positions
 
 
 def _positions(decode, raw: list) -> tuple[np.ndarray, np.ndarray]:

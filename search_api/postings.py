@@ -221,7 +221,8 @@ def read_postings(
 def term_values(reader, field: str, text, docs, kind: str = "positions") -> dict[int, list]:
     """The decoded ``kind`` (``"positions"``, ``"characters"``) of ``text`` in ``field`` for
     each of the documents ``docs`` that holds it: for the few documents of a page or a
-    re-rank, reading only the posting blocks that hold them."""
+    re-rank, reading only the posting blocks that hold them (a common word's positions:
+    from the segment's position arrays)."""
     if field not in reader.schema:
         return {}
     fieldobj = reader.schema[field]
@@ -240,10 +241,18 @@ def term_values(reader, field: str, text, docs, kind: str = "positions") -> dict
         if lo == hi:
             continue
         try:
-            matcher, jump = _matcher(sub, field, btext, fieldobj.format)
+            matcher, jump, info = _matcher(sub, field, btext, fieldobj.format, True)
         except (KeyError, TermNotFound):
             continue
         local = wanted[lo:hi] - offset
+        if kind == "positions" and not info.is_inlined():
+            mapped = SegmentArrays.open(sub.storage(), sub.segment().segment_id())
+            common = mapped.positions(info) if mapped is not None else None
+            if common is not None:  # a common word: its positions are in the arrays
+                rows, positions = _gather_positions(common, local, np.arange(len(local)))
+                for row, pos in zip(rows.tolist(), positions.tolist(), strict=True):
+                    out.setdefault(int(local[row]) + offset, []).append(pos)
+                continue
         found_all = _block_values(matcher, local, jump)
         for doc, found in zip(local.tolist(), found_all, strict=True):
             if found is not None:

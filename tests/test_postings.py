@@ -337,11 +337,13 @@ def test_positions_are_read_from_the_block_holding_each_document(tmp_path):
     wanted = [offset + int(d) for d in term_docs[5::60]] + [offset + int(term_docs[-1])]
     got = term_values(reader, "body", "the", wanted)
     assert got == {d: expected[d] for d in wanted}
+    chars = term_values(reader, "body", "the", wanted, "characters")  # not in the arrays
+    assert {d: [c[0] for c in v] for d, v in chars.items()} == got
     reads = []
     real = W3LeafMatcher._goto
     W3LeafMatcher._goto = lambda self, pos: (reads.append(pos), real(self, pos))[1]
     try:
-        term_values(reader, "body", "the", [offset + int(term_docs[-1])])
+        term_values(reader, "body", "the", [offset + int(term_docs[-1])], "characters")
     finally:
         W3LeafMatcher._goto = real
     assert len(reads) <= 2  # the first block (opening the matcher) and the last one
