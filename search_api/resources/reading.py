@@ -41,6 +41,7 @@ SEARCH_PARAMS = (
     "to",
     "sort",
     "per_page",
+    "collapse",
     "page",
 )
 
