@@ -6,8 +6,8 @@ the index (the ``group`` field of both schemas); the API shows one result per gr
 (search_api/collapse.py).
 
 Parts:
-    ``shingles(title, body)``: the article's word ``SHINGLE_WORDS``-grams, its text folded
-    as the index folds words (case, accents; ``indexer.schema.fold``'s tokens), hashed;
+    ``shingles(title, body)``: the article's word ``SHINGLE_WORDS``-grams (words as runs of
+    letters and digits, case folded), hashed;
     ``signature(hashes)``: the MinHash of those shingles (``datasketch``), ``NUM_PERM``
     32-bit values, or None for a text too short to judge (``MIN_SHINGLES``);
     ``GroupStore(index_dir)``: the file ``<index>/groups/duplicates.sqlite``: every grouped
@@ -17,10 +17,15 @@ Parts:
     ``commit`` makes the build's changes durable (just before the generation is
     published), ``rollback`` forgets them.
 
-How an article gets its group: its signature's ``bands`` are looked up; each article
-sharing a band is a candidate, kept when the signatures agree on at least ``THRESHOLD`` of
-their values (the estimated Jaccard similarity of the two shingle sets). The article joins
-the group of the most similar candidate, or starts a new group. Groups are numbers, never
+How an article gets its group: its signature's ``BANDS`` bands (``ROWS`` values each) are
+looked up; each article sharing a band is a candidate (likely from a Jaccard similarity of
+about 0.3 on), kept when the two are one story: the share of the smaller article's shingles
+that the other holds (its *containment*, estimated from the signatures' agreement, the
+Jaccard similarity J, and the two sets' sizes: ``|A & B| = J (|A| + |B|) / (1 + J)``) is at
+least ``THRESHOLD``. Containment, not J, because the edits of republished copy (a dropped or
+an added paragraph) cut J by the share of the text they touch, but leave the smaller
+version inside the larger one. The article joins the group of the most similar candidate,
+or starts a new group. Groups are numbers, never
 an article's id, so deleting an article leaves no group pointing at it: its rows go, its
 group lives on in its other members. Groups are never regrouped: an article keeps the
 group it was written with until its file changes (it is then grouped again).
@@ -38,37 +43,38 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
-
-from indexer.schema import fold
+from datasketch import MinHash
 
 GROUPS_DIR = "groups"
 GROUPS_FILE = "duplicates.sqlite"
-# Estimated Jaccard similarity of two articles' shingle sets from which they are one story.
-THRESHOLD = 0.5
-NUM_PERM = 64
+# The similarity (containment, or Jaccard with measure="jaccard") from which two articles
+# are one story.
+THRESHOLD = 0.7
+NUM_PERM = 96
+# LSH bands: 32 bands of 3 values: two articles of Jaccard similarity 0.3 share a band with
+# probability 0.58, of 0.4 with 0.88, of 0.5 with 0.98.
+BANDS, ROWS = 32, 3
 SHINGLE_WORDS = 3
 # Fewer shingles than this (a brief, a headline alone): not grouped (its own group).
 MIN_SHINGLES = 8
 # Shared with the build's parameters: a store made with others is started again.
-PARAMS = f"minhash={NUM_PERM};seed=1;shingle={SHINGLE_WORDS};min={MIN_SHINGLES}"
+PARAMS = (
+    f"minhash={NUM_PERM};seed=1;bands={BANDS}x{ROWS};shingle={SHINGLE_WORDS};min={MIN_SHINGLES}"
+)
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1).permutations
-_NUMBERS_AND_WORDS = re.compile(r"\w+")
+# Words for shingles: not the index's analyzer (indexer.schema), on purpose: it costs ~0.8 ms
+# an article, 4 minutes of a 305,000-article build's main process, and what it adds
+# (accents, apostrophes, stems) barely moves the similarity of two versions of a text.
+_WORDS = re.compile(r"\w+")
 
 
-def _params(threshold: float | None) -> str:
-    return f"{PARAMS};t={threshold}" if threshold is not None else "off"
-
-
-def _lsh_shape(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows per band) that datasketch picks for ``threshold``."""
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    return lsh.b, lsh.r
+def _params(threshold: float | None, measure: str = "containment") -> str:
+    return f"{PARAMS};{measure}={threshold}" if threshold is not None else "off"
 
 
 def shingles(title: str, body: str) -> set[int]:
     """The hashed word ``SHINGLE_WORDS``-grams of the title and body (folded words)."""
-    words = _NUMBERS_AND_WORDS.findall(fold(f"{title}\n{body}"))
+    words = _WORDS.findall(f"{title}\n{body}".casefold())
     k = SHINGLE_WORDS
     return {zlib.crc32(" ".join(words[i : i + k]).encode()) for i in range(len(words) - k + 1)}
 
@@ -87,12 +93,20 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / len(a)
 
 
-def band_keys(sig: np.ndarray, bands: int, rows: int) -> list[int]:
-    """One signed 64-bit key per band (its index and its values, hashed)."""
+def containment(jaccard: float, size_a: int, size_b: int) -> float:
+    """The share of the smaller set inside the other, from their Jaccard similarity and
+    sizes (at most 1)."""
+    common = jaccard * (size_a + size_b) / (1 + jaccard)
+    return min(1.0, common / max(1, min(size_a, size_b)))
+
+
+def band_keys(sig: np.ndarray, bands: int = BANDS, rows: int = ROWS) -> list[int]:
+    """One signed 32-bit key per band (its index and its values, hashed): small in SQLite;
+    a collision only adds a candidate, which the signatures then turn down."""
     keys = []
     for band in range(bands):
         chunk = sig[band * rows : (band + 1) * rows].tobytes()
-        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
+        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=4).digest()
         keys.append(int.from_bytes(digest, "little", signed=True))
     return keys
 
@@ -107,14 +121,19 @@ class GroupStore:
     first (it keeps only the files that build finds unchanged).
     """
 
-    def __init__(self, index_dir: Path, *, threshold: float | None = THRESHOLD) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        *,
+        threshold: float | None = THRESHOLD,
+        measure: str = "containment",
+    ) -> None:
         folder = Path(index_dir) / GROUPS_DIR
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / GROUPS_FILE
         self.threshold = threshold
-        if threshold is not None:
-            self.bands, self.rows = _lsh_shape(threshold, NUM_PERM)
-        self.params = _params(threshold)
+        self.measure = measure  # "containment", or "jaccard" (bench/eval_duplicates.py)
+        self.params = _params(threshold, measure)
         try:
             self._db = self._open()
         except sqlite3.DatabaseError:
@@ -128,16 +147,21 @@ class GroupStore:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+        self._create_tables(db)
+        return db
+
+    @staticmethod
+    def _create_tables(db: sqlite3.Connection) -> None:
         db.execute(
             "CREATE TABLE IF NOT EXISTS docs (doc INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
-            " source TEXT NOT NULL, grp INTEGER NOT NULL, sig BLOB NOT NULL)"
+            " source TEXT NOT NULL, grp INTEGER NOT NULL, size INTEGER NOT NULL,"
+            " sig BLOB NOT NULL)"
         )
         db.execute("CREATE INDEX IF NOT EXISTS docs_source ON docs (source)")
         db.execute(
             "CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, doc INTEGER NOT NULL,"
             " PRIMARY KEY (key, doc)) WITHOUT ROWID"
         )
-        return db
 
     def _meta(self, name: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
@@ -168,8 +192,10 @@ class GroupStore:
         keep nothing, a full build)."""
         self._db.execute("BEGIN IMMEDIATE")
         if keep_sources is None:
-            self._db.execute("DELETE FROM docs")
-            self._db.execute("DELETE FROM bands")
+            # Tables made again: a store of an older layout is replaced whole.
+            self._db.execute("DROP TABLE IF EXISTS docs")
+            self._db.execute("DROP TABLE IF EXISTS bands")
+            self._create_tables(self._db)
             self._set_meta("params", self.params)
             self._set_meta("next_group", 0)
             self._next = 0
@@ -194,19 +220,23 @@ class GroupStore:
         off."""
         if self.threshold is None:
             return None
-        sig = signature(shingles(title, body))
+        hashes = shingles(title, body)
+        sig = signature(hashes)
         if sig is None:
             return self._new_group()
-        keys = band_keys(sig, self.bands, self.rows)
+        size = len(hashes)
+        keys = band_keys(sig)
         marks = ",".join("?" * len(keys))
         rows = self._db.execute(
-            f"SELECT d.grp, d.sig FROM docs d WHERE d.doc IN"
+            f"SELECT d.grp, d.size, d.sig FROM docs d WHERE d.doc IN"
             f" (SELECT doc FROM bands WHERE key IN ({marks}))",
             keys,
         ).fetchall()
         best, best_sim = None, -1.0
-        for grp, blob in rows:
+        for grp, other_size, blob in rows:
             sim = similarity(sig, np.frombuffer(blob, dtype=np.uint32))
+            if self.measure == "containment":
+                sim = containment(sim, size, other_size)
             if sim >= self.threshold and (sim > best_sim or (sim == best_sim and grp < best)):
                 best, best_sim = grp, sim
         if best is None:
@@ -218,8 +248,8 @@ class GroupStore:
             "DELETE FROM bands WHERE doc IN (SELECT doc FROM docs WHERE id = ?)", (article_id,)
         )
         cur = self._db.execute(
-            "INSERT OR REPLACE INTO docs (id, source, grp, sig) VALUES (?, ?, ?, ?)",
-            (article_id, source, group, sig.tobytes()),
+            "INSERT OR REPLACE INTO docs (id, source, grp, size, sig) VALUES (?, ?, ?, ?, ?)",
+            (article_id, source, group, size, sig.tobytes()),
         )
         doc = cur.lastrowid
         self._db.executemany(

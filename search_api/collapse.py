@@ -20,11 +20,13 @@ Parts:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 
-# Candidates fetched per result wanted when collapsing, at first (more when they fall short).
+# Candidates fetched per result wanted when collapsing, at first: this many, or twice the
+# size of the group an article is in on average, if more (more when they fall short).
 CANDIDATE_FACTOR = 3
 # Each retry fetches this many times as many candidates.
 GROWTH = 4
@@ -65,6 +67,14 @@ class GroupKeys:
         dense = np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
         self.keys = dense
         self.count = int(dense.max(initial=-1)) + 1
+        # The size of an article's group, on average over articles (not over groups): what
+        # a ranked candidate brings along. 16 copies of every story: 16.
+        sizes = np.bincount(dense, minlength=self.count).astype(np.float64)
+        self.mean_size = float((sizes**2).sum() / sizes.sum()) if len(sizes) else 1.0
+
+    def candidates(self, need: int) -> int:
+        """How many ranked candidates to fetch for ``need`` groups at first."""
+        return need * max(CANDIDATE_FACTOR, math.ceil(2 * self.mean_size))
 
 
 def first_of_groups(

@@ -41,7 +41,6 @@ from indexer.records import StoredArticle, article_from_stored, quote_from_store
 from indexer.schema import SCHEMA_VERSION
 from search_api import query as query_module
 from search_api.collapse import (
-    CANDIDATE_FACTOR,
     GROWTH,
     GroupKeys,
     count_groups,
@@ -352,8 +351,10 @@ class Engine:
 
     def _search(self, opened: _Opened, req: SearchRequest) -> SearchResponse:
         searcher = opened.searcher
-        depth = req.page * req.per_page
-        m = self._match(opened, req, depth * CANDIDATE_FACTOR if req.collapse else None)
+        depth = None
+        if req.collapse:
+            depth = self._group_keys(opened).candidates(req.page * req.per_page)
+        m = self._match(opened, req, depth)
         run = m.run
         top, stories, duplicates = run.top, None, {}
         if req.collapse:
@@ -538,7 +539,9 @@ class Engine:
         # sort=oldest ("where it first appeared"): the same quotation in near-duplicate
         # articles is one result, its first appearance, the later ones in also_in.
         fold = sort == "oldest"
-        depth = req.page * req.per_page * (CANDIDATE_FACTOR if fold else 1)
+        depth = req.page * req.per_page
+        if fold:
+            depth = self._group_keys(opened, quotes=True).candidates(depth)
         run = self._run_quotes(searcher, arrays, query, speaker, req, sort, depth)
         if run.total == 0 and not parsed.is_empty:
             fallback = plan.any_words(query_module.FALLBACK_MIN_SHARE)
