@@ -22,13 +22,16 @@ looked up; each article sharing a band is a candidate (likely from a Jaccard sim
 about 0.3 on), kept when the two are one story: the share of the smaller article's shingles
 that the other holds (its *containment*, estimated from the signatures' agreement, the
 Jaccard similarity J, and the two sets' sizes: ``|A & B| = J (|A| + |B|) / (1 + J)``) is at
-least ``THRESHOLD``. Containment, not J, because the edits of republished copy (a dropped or
-an added paragraph) cut J by the share of the text they touch, but leave the smaller
-version inside the larger one. The article joins the group of the most similar candidate,
-or starts a new group. Groups are numbers, never
-an article's id, so deleting an article leaves no group pointing at it: its rows go, its
-group lives on in its other members. Groups are never regrouped: an article keeps the
-group it was written with until its file changes (it is then grouped again).
+least ``THRESHOLD``, and J at least ``MIN_JACCARD``. Containment, not J, because the edits
+of republished copy (a dropped or an added paragraph) cut J by the share of the text they
+touch, but leave the smaller version inside the larger one; the floor on J keeps a short
+text that a long article quotes whole (a two-line brief, a statement) a story of its own,
+and matches what the bands can find (below J 0.3 they find a pair less often than not).
+The article joins the group of the most similar candidate, or starts a new group. Groups
+are numbers, never an article's id, so deleting an article leaves no group pointing at it:
+its rows go, its group lives on in its other members. Groups are never regrouped: an
+article keeps the group it was written with until its file changes (it is then grouped
+again).
 
 The threshold was chosen by measurement (bench/eval_duplicates.py, bench/RESULTS.md).
 """
@@ -51,15 +54,20 @@ GROUPS_FILE = "duplicates.sqlite"
 # are one story.
 THRESHOLD = 0.7
 NUM_PERM = 96
+# Below this Jaccard similarity two articles are never one story, whatever their containment.
+MIN_JACCARD = 0.3
 # LSH bands: 32 bands of 3 values: two articles of Jaccard similarity 0.3 share a band with
 # probability 0.58, of 0.4 with 0.88, of 0.5 with 0.98.
 BANDS, ROWS = 32, 3
 SHINGLE_WORDS = 3
-# Fewer shingles than this (a brief, a headline alone): not grouped (its own group).
-MIN_SHINGLES = 8
+# Fewer shingles than this (about 30 words: a brief, a headline and a line): not grouped,
+# a story of its own. So short a text that repeats a sentence (a quotation, a statement)
+# is as likely another story quoting it as a version of the same one.
+MIN_SHINGLES = 30
 # Shared with the build's parameters: a store made with others is started again.
 PARAMS = (
-    f"minhash={NUM_PERM};seed=1;bands={BANDS}x{ROWS};shingle={SHINGLE_WORDS};min={MIN_SHINGLES}"
+    f"minhash={NUM_PERM};seed=1;bands={BANDS}x{ROWS};shingle={SHINGLE_WORDS};min={MIN_SHINGLES};"
+    f"jaccard>={MIN_JACCARD}"
 )
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1).permutations
 # Words for shingles: not the index's analyzer (indexer.schema), on purpose: it costs ~0.8 ms
@@ -245,6 +253,8 @@ class GroupStore:
         for grp, other_size, blob in rows:
             sim = similarity(sig, np.frombuffer(blob, dtype=np.uint32))
             if self.measure == "containment":
+                if sim < MIN_JACCARD:
+                    continue
                 sim = containment(sim, size, other_size)
             if sim >= self.threshold and (sim > best_sim or (sim == best_sim and grp < best)):
                 best, best_sim = grp, sim
