@@ -20,7 +20,11 @@ Stages:
     ``scale``: the grouping alone over the 16x archive (``scaled_archive``: 16 copies of
     every story, ids ``-r2`` ... ``-r16``): time, store size, and 1,000 more articles;
     ``sample``: ~10 of Reuters' own groups (seeded), ids and titles printed for a reader to
-    judge (the verdicts are written into bench/RESULTS.md by hand, no corpus text).
+    judge (the verdicts are written into bench/RESULTS.md by hand, no corpus text);
+    ``latency``: on the grouped index of ``build``, in-process ``Engine.search`` of 300
+    queries (two title words of seeded stories, a page of 10), ``collapse=true`` and
+    ``collapse=false`` interleaved query by query (A B A B), three rounds: median and p95
+    of each, and their ratio.
 
 Results go to ``bench/out/duplicates/results.json`` (and the console). Run::
 
@@ -51,7 +55,7 @@ from indexer import duplicates  # noqa: E402
 from indexer.build import build_index  # noqa: E402
 
 DEFAULT_OUT = REPO / "bench" / "out" / "duplicates"
-STAGES = ("sweep", "build", "scale", "sample")
+STAGES = ("sweep", "build", "scale", "sample", "latency")
 SEED = 16
 SHARE = 0.2
 # (measure, threshold): the shipped measure is containment (indexer/duplicates.py).
@@ -314,6 +318,41 @@ def stage_sample(out: Path, base, origin, threshold: float, n: int = 10) -> list
     return sample
 
 
+def stage_latency(out: Path, base: list[dict], rounds: int = 3) -> dict:
+    from search_api.engine import Engine, SearchRequest
+
+    engine = Engine(out / "index-grouped")
+    rng = random.Random(SEED)
+    queries = []
+    while len(queries) < 300:
+        words = [w for w in re.findall(r"[A-Za-z]{4,}", rng.choice(base)["title"])]
+        if len(words) >= 2:
+            queries.append(" ".join(rng.sample(words, 2)).lower())
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for q in queries[:20]:  # warm the caches (postings, groups, facets)
+        engine.search(SearchRequest(q=q))
+    for _ in range(rounds):
+        for q in queries:
+            for collapse in (True, False):
+                started = time.perf_counter()
+                engine.search(SearchRequest(q=q, collapse=collapse))
+                times[collapse].append((time.perf_counter() - started) * 1000)
+
+    def stats(values: list[float]) -> dict:
+        ordered = sorted(values)
+        return {
+            "p50_ms": round(ordered[len(ordered) // 2], 2),
+            "p95_ms": round(ordered[int(len(ordered) * 0.95)], 2),
+            "mean_ms": round(sum(ordered) / len(ordered), 2),
+        }
+
+    on, off = stats(times[True]), stats(times[False])
+    ratio = {k: round(on[k] / off[k], 3) for k in on}
+    result = {"collapse": on, "no_collapse": off, "ratio": ratio, "queries": len(queries)}
+    log(f"latency: {result}")
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
@@ -345,6 +384,8 @@ def main(argv: list[str] | None = None) -> int:
         results["scale"] = stage_scale(out, base, args.threshold)
     if "sample" in args.stages:
         results["sample"] = stage_sample(out, base, origin, args.threshold)
+    if "latency" in args.stages:
+        results["latency"] = stage_latency(out, base)
     path.write_text(json.dumps(results, indent=2), "utf-8")
     print(json.dumps({k: v for k, v in results.items() if k != "machine"}, indent=2))
     return 0
