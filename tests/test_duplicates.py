@@ -301,3 +301,61 @@ def test_quotes_oldest_folds_a_quotation_of_duplicate_articles_into_its_first_ap
     newest = client.simulate_get("/quotes", params={**params, "sort": "newest"}).json
     assert [r["article_id"] for r in newest["results"]] == ["q-other", "q-again", "q-first"]
     assert all(r["also_in"] == [] for r in newest["results"])
+
+
+# --- search_api.collapse -----------------------------------------------------------------
+
+
+def test_first_of_groups_keeps_the_best_ranked_member_of_each_group_in_rank_order():
+    import numpy as np
+
+    from search_api.collapse import count_groups, first_of_groups, members
+
+    keys = np.array([0, 1, 0, 2, 1, 3])  # docnum -> group
+    top = [(2, 9.0), (4, 8.0), (0, 7.0), (5, 6.0), (1, 5.0), (3, 4.0)]
+    assert first_of_groups(top, keys, 10) == ([(2, 9.0), (4, 8.0), (5, 6.0), (3, 4.0)], False)
+    assert first_of_groups(top, keys, 2) == ([(2, 9.0), (4, 8.0)], True)
+    assert first_of_groups([], keys, 1) == ([], False)
+    matched = np.array([0, 1, 2, 3, 4, 5])
+    ranked = [d for d, _ in top]
+    assert members(matched, keys, [2, 4], ranked=ranked) == {2: [0], 4: [1]}
+    assert members(matched, keys, [2], limit=0) == {2: []}
+    assert count_groups(matched, keys, 4) == 4
+    assert count_groups(np.array([0, 2, 4]), keys, 4) == 2
+
+
+def test_many_versions_of_one_story_still_fill_every_page(tmp_path):
+    versions = [
+        {**ARTICLES[0], "id": f"rates-{n:02d}", "title": f"Rates, take {n}"} for n in range(1, 21)
+    ]
+    for n, v in enumerate(versions, 1):
+        v["date"] = f"2021-06-{n:02d}"
+    election = article(
+        "vote",
+        "Voters head to the polls",
+        [
+            "Polling stations opened at seven in the morning across the country, with long "
+            "queues reported in the capital and turnout expected to pass sixty percent.",
+            "Bond yields were steady as investors waited for the first official results, "
+            "due shortly after midnight according to the electoral commission.",
+        ],
+        "2019-01-01",
+    )
+    archive, index_dir = tmp_path / "archive", tmp_path / "index"
+    write(archive, "a.jsonl", versions)
+    write(archive, "b.jsonl", [ARTICLES[1], election])
+    build_index(archive, index_dir)
+    client = testing.TestClient(create_app(Settings(index_dir=index_dir)))
+    whole = search(client, q="bank OR yields", sort="newest")
+    assert (whole["total"], whole["stories"]) == (22, 3)
+    assert whole["results"][0]["id"] == "rates-20"
+    assert len(whole["results"][0]["duplicates"]) == 19
+    paged = [
+        search(client, q="bank OR yields", sort="newest", per_page=1, page=p) for p in (1, 2, 3, 4)
+    ]
+    assert [[h["id"] for h in b["results"]] for b in paged] == [
+        [h["id"] for h in whole["results"][:1]],
+        [h["id"] for h in whole["results"][1:2]],
+        [h["id"] for h in whole["results"][2:3]],
+        [],
+    ]
