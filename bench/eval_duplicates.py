@@ -21,6 +21,9 @@ Stages:
     every story, ids ``-r2`` ... ``-r16``): time, store size, and 1,000 more articles;
     ``sample``: ~10 of Reuters' own groups (seeded), ids and titles printed for a reader to
     judge (the verdicts are written into bench/RESULTS.md by hand, no corpus text);
+    ``copies-latency``: the same on an index of ``bench/perf.py``'s 4x archive (every
+    story four times, so every story is a group of four: what collapsing costs when each
+    result stands for several versions), built grouped first;
     ``latency``: on the grouped index of ``build``, in-process ``Engine.search`` of 300
     queries (two title words of seeded stories, a page of 10), ``collapse=true`` and
     ``collapse=false`` interleaved query by query (A B A B), three rounds: median and p95
@@ -55,7 +58,7 @@ from indexer import duplicates  # noqa: E402
 from indexer.build import build_index  # noqa: E402
 
 DEFAULT_OUT = REPO / "bench" / "out" / "duplicates"
-STAGES = ("sweep", "build", "scale", "sample", "latency")
+STAGES = ("sweep", "build", "scale", "sample", "latency", "copies-latency")
 SEED = 16
 SHARE = 0.2
 # (measure, threshold): the shipped measure is containment (indexer/duplicates.py).
@@ -318,10 +321,21 @@ def stage_sample(out: Path, base, origin, threshold: float, n: int = 10) -> list
     return sample
 
 
-def stage_latency(out: Path, base: list[dict], rounds: int = 3) -> dict:
+def stage_copies_latency(out: Path, base: list[dict], scale: int = 4) -> dict:
+    from bench.perf import scaled_archive
+
+    archive = scaled_archive(out, base, scale)
+    index_dir = out / f"index-{scale}x"
+    started = time.perf_counter()
+    report = build_index(archive, index_dir, workers=WORKERS)
+    log(f"{scale}x build: {report.documents} articles in {time.perf_counter() - started:.1f} s")
+    return {"scale": scale, "articles": report.documents, **stage_latency(out, base, index_dir)}
+
+
+def stage_latency(out: Path, base: list[dict], index_dir: Path | None = None, rounds=3) -> dict:
     from search_api.engine import Engine, SearchRequest
 
-    engine = Engine(out / "index-grouped")
+    engine = Engine(index_dir or out / "index-grouped")
     rng = random.Random(SEED)
     queries = []
     while len(queries) < 300:
@@ -386,6 +400,8 @@ def main(argv: list[str] | None = None) -> int:
         results["sample"] = stage_sample(out, base, origin, args.threshold)
     if "latency" in args.stages:
         results["latency"] = stage_latency(out, base)
+    if "copies-latency" in args.stages:
+        results["copies_latency"] = stage_copies_latency(out, base)
     path.write_text(json.dumps(results, indent=2), "utf-8")
     print(json.dumps({k: v for k, v in results.items() if k != "machine"}, indent=2))
     return 0
