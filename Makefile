@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install index run test lint format eval-entities eval-html eval-metadata eval-quotes eval-ranking eval-judged eval-newsroom eval-related mixed-archive fuzz bench bench-scale bench-build clean
+.PHONY: install index run test lint format eval-entities eval-html eval-metadata eval-quotes eval-ranking eval-judged eval-newsroom eval-related eval-duplicates mixed-archive fuzz bench bench-scale bench-build clean
 
 install: $(STAMP)
 
@@ -42,6 +42,9 @@ eval-metadata: install
 
 eval-newsroom: install
 	$(PY) bench/eval_newsroom.py
+
+eval-duplicates: install
+	$(PY) bench/eval_duplicates.py
 
 eval-quotes: install
 	$(PY) -m bench.eval_quotes --all --output bench/results/quotes.md

@@ -11,6 +11,8 @@ How a build goes: walk the archive and hash every file; compare with the manifes
 current generation; if nothing changed, stop there. Otherwise start a new generation from
 hard links of the current one (or empty for a full build), delete the articles of changed
 and removed files, add the new ones, commit, and switch ``current`` (``indexer.store``).
+Each new article gets its near-duplicate group as it is written (``indexer.duplicates``:
+its store is committed just before the switch).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from indexer import postarrays, store
 from indexer.archive import ArchiveFile, Rejected, read_archive_file, walk_archive
 from indexer.cache import BuildCache, code_fingerprint, extractor_key, record_key
 from indexer.documents import Article, RawArticle
+from indexer.duplicates import THRESHOLD, GroupStore
 from indexer.prepare import add_entities, add_quotes, clean_article
 from indexer.records import article_document, quote_documents
 from indexer.schema import SCHEMA_VERSION, build_quote_schema, build_schema
@@ -60,6 +63,7 @@ class BuildReport:
     rejected: list[Rejected] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
     articles_written: int = 0
+    grouped: int = 0  # new articles that joined an existing near-duplicate group
     reused: int = 0
     documents: int = 0
     quotes: int = 0
@@ -89,6 +93,10 @@ class BuildReport:
             count("deleted", self.deleted),
             count("rejected", [r.path for r in self.rejected]),
         ]
+        if self.grouped:
+            lines.append(
+                f"  grouped    {self.grouped:>7} articles (near-duplicates of an article indexed)"
+            )
         if self.reused:
             lines.append(
                 f"  reused     {self.reused:>7} articles (cleaned and tagged by an earlier build)"
@@ -163,6 +171,7 @@ def build_index(
     progress: bool = False,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     on_article: Callable[[str], None] | None = None,
+    duplicate_threshold: float | None = THRESHOLD,
 ) -> BuildReport:
     """Build or update the index of ``archive_dir`` in ``index_dir``.
 
@@ -176,6 +185,9 @@ def build_index(
         clock: source of "now" for the generation name and ``built_at``.
         on_article: called with each article id once it is handed to the index writer
             (tests use it to kill a build midway).
+        duplicate_threshold: the similarity from which articles are one story
+            (``indexer.duplicates``); None writes no groups (every article its own story;
+            for measuring what grouping costs).
 
     Raises:
         store.BuildLocked: another build is running.
@@ -195,6 +207,8 @@ def build_index(
                     manifest = store.read_manifest(current)
             except store.IndexUnavailable:
                 manifest = None
+        if manifest is not None and not GroupStore.matches(index_dir, duplicate_threshold):
+            manifest = None  # grouped with other parameters (or none): every article again
         report.full_rebuild = manifest is None
         old = manifest or {}
 
@@ -238,7 +252,7 @@ def build_index(
         # place.
         writer = open_writer(ix, ARTICLE_LIMIT_MB)
         quote_writer = open_writer(qx, QUOTE_LIMIT_MB)
-        parallel = pool = cache = None
+        parallel = pool = cache = groups = None
         try:
             for path in report.deleted:
                 writer.delete_by_term("source", path)
@@ -258,6 +272,10 @@ def build_index(
                 _init_worker(rules, extractor)
             sink = parallel or _DirectSink(writer, quote_writer)
             cache = BuildCache(index_dir, time.time_ns())
+            groups = GroupStore(index_dir, threshold=duplicate_threshold)
+            # The store keeps the articles of unchanged files only: changed and deleted
+            # files leave no signature behind (nor does a killed build's leftover).
+            groups.begin(report.unchanged if manifest is not None else None)
             ner_key = extractor_key(extractor) if extractor is not None else _real_ner_key()
             fingerprint = code_fingerprint(ner_key, rules)
             for state, article in _process(
@@ -273,9 +291,10 @@ def build_index(
                         )
                         continue
                     taken[article.id] = path
+                    group = groups.assign(article.id, path, article.title, article.body)
                     sink.add(
-                        article_document(article, state.file.content_hash),
-                        list(quote_documents(article)),
+                        article_document(article, state.file.content_hash, group),
+                        list(quote_documents(article, group)),
                     )
                     state.ids.append(article.id)
                     if on_article is not None:
@@ -308,6 +327,8 @@ def build_index(
                 parallel.cancel()
             if cache is not None:
                 cache.close()
+            if groups is not None:
+                groups.close()
             writer.cancel()
             quote_writer.cancel()
             raise
@@ -319,6 +340,7 @@ def build_index(
             qx.close()
             store.discard_generation(tmp)
             cache.close()
+            groups.close()
             report.rejected.sort(key=lambda r: r.path)
             return _unchanged(report, current, started)
         commit_with_segments(writer, segments)
@@ -328,6 +350,12 @@ def build_index(
         quotations = qx.doc_count()
         ix.close()
         qx.close()
+
+        report.grouped = groups.grouped
+        # Committed before the switch: a kill in between leaves rows of files the published
+        # index lacks, which the next build (reading those files again) drops first.
+        groups.commit()
+        groups.close()
 
         meta = store.IndexMeta(
             schema_version=SCHEMA_VERSION,

@@ -3,8 +3,9 @@
 What the build writes into Whoosh and what the API reads back are the two sides of one
 format: this module owns both, so a field added, renamed or re-encoded changes here only
 (and ``SCHEMA_VERSION`` in ``indexer.schema`` with it). Parts:
-    ``article_document(article, content_hash)``: the fields of one article record;
-    ``quote_documents(article)``: the records of its quotations (the quotation index);
+    ``article_document(article, content_hash, group)``: the fields of one article record;
+    ``quote_documents(article, group)``: the records of its quotations (the quotation
+    index), each with ``quote_text_key(text)``, the key of its folded words;
     ``StoredArticle`` / ``article_from_stored(fields)``: an article record read back;
     ``StoredQuote`` / ``quote_from_stored(fields)``: a quotation record read back;
     ``join_tags`` / ``split_tags``: the multi-valued exact fields (``people_tag``,
@@ -13,12 +14,13 @@ format: this module owns both, so a field added, renamed or re-encoded changes h
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from indexer.documents import Article
-from indexer.schema import TAG_SEPARATOR
+from indexer.schema import TAG_SEPARATOR, fold
 
 
 def join_tags(values) -> str:
@@ -58,6 +60,7 @@ class StoredArticle:
     quotes: list[StoredQuoteSpan] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     section: str | None = None
+    group: int | None = None
 
 
 @dataclass(frozen=True)
@@ -73,10 +76,12 @@ class StoredQuote:
     url: str | None
     kind: str | None
     position: int
+    group: int | None = None
 
 
-def article_document(article: Article, content_hash: str) -> dict:
-    """The fields of one article record, as ``writer.add_document`` takes them."""
+def article_document(article: Article, content_hash: str, group: int | None = None) -> dict:
+    """The fields of one article record, as ``writer.add_document`` takes them (``group``:
+    its near-duplicate group, indexer/duplicates.py; None: not grouped)."""
     doc = {
         "id": article.id,
         "title": article.title,
@@ -99,6 +104,8 @@ def article_document(article: Article, content_hash: str) -> dict:
         doc["year"] = article.date.year
     if article.section:
         doc["section"] = article.section
+    if group is not None:
+        doc["group"] = group
     return doc
 
 
@@ -118,11 +125,18 @@ def article_from_stored(fields: dict) -> StoredArticle:
         quotes=[StoredQuoteSpan(*span) for span in fields.get("quotes") or []],
         authors=split_tags(fields.get("authors_tag")),
         section=fields.get("section") or None,
+        group=fields.get("group"),
     )
 
 
-def quote_documents(article: Article) -> Iterator[dict]:
-    """The quotation index records of one article."""
+def quote_text_key(text: str) -> int:
+    """A 63-bit key of a quotation's words as folded (case, accents, punctuation aside)."""
+    digest = hashlib.blake2b(fold(text).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little") >> 1
+
+
+def quote_documents(article: Article, group: int | None = None) -> Iterator[dict]:
+    """The quotation index records of one article (``group``: the article's)."""
     for number, quote in enumerate(article.quotes, 1):
         doc = {
             "id": f"{article.id}#q{number}",
@@ -136,9 +150,12 @@ def quote_documents(article: Article) -> Iterator[dict]:
             "url": article.url,
             "position": quote.start,
             "dated": int(article.date is not None),
+            "text_key": quote_text_key(quote.text),
         }
         if article.date is not None:
             doc["date"] = article.date
+        if group is not None:
+            doc["group"] = group
         yield doc
 
 
@@ -154,4 +171,5 @@ def quote_from_stored(fields: dict) -> StoredQuote:
         url=fields.get("url"),
         kind=fields.get("kind"),
         position=fields.get("position") or 0,
+        group=fields.get("group"),
     )

@@ -31,7 +31,9 @@ from whoosh.analysis import (
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 5
+# 6: the ``group`` field of both schemas (near-duplicates, indexer/duplicates.py) and the
+# quotation index's ``text_key``.
+SCHEMA_VERSION = 6
 
 # A word: a dotted abbreviation ("U.S.", "U.K.") is one, and so is a word with inner
 # apostrophes of any style ("Kremlin’s", "don't"), kept whole for ApostropheFilter.
@@ -168,6 +170,8 @@ def build_schema() -> Schema:
         content_hash=STORED(),
         # [[start, end, text, speaker], ...]: where the body's quotations are (for /search).
         quotes=STORED(),
+        # The article's near-duplicate group (indexer/duplicates.py): one result per group.
+        group=NUMERIC(int, bits=64, stored=True, sortable=True),
     )
 
 
@@ -193,6 +197,10 @@ def build_quote_schema() -> Schema:
         dated=NUMERIC(int, sortable=True),
         url=STORED(),
         position=NUMERIC(int, stored=True, sortable=True),
+        # The article's group, and a hash of the folded quoted words: the same quotation in
+        # near-duplicate articles shares both (folded into its first appearance).
+        group=NUMERIC(int, bits=64, stored=True, sortable=True),
+        text_key=NUMERIC(int, bits=64, sortable=True),
     )
 
 

@@ -8,8 +8,11 @@ Knows nothing of HTTP. Parts:
     search_api/recency.py), pages, snippets and did-you-mean; synonyms widen the query
     (search_api/synonyms.py, reloaded with each generation); queries are matched, counted
     and scored over arrays (search_api/postings.py), per generation;
+    near-duplicate versions of one story are one result (search_api/collapse.py, over the
+    ranked candidates; ``collapse=False`` lists each);
     ``Engine.quotes``: quotation search (the quotation index of the same generation): by
-    words or phrase, by speaker, best first or in date order ("where it first appeared");
+    words or phrase, by speaker, best first or in date order ("where it first appeared",
+    the same quotation in near-duplicate articles folded into its first appearance);
     ``SearchRequest``, ``QuoteRequest``: what goes in; what comes out (``SearchResponse``,
     ``QuoteResponse``, ``ArticleRecord``, ``HealthInfo``, ...) is declared with the API's
     wire shapes in search_api/responses.py;
@@ -23,6 +26,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -37,6 +41,13 @@ from indexer import store
 from indexer.records import StoredArticle, article_from_stored, quote_from_stored
 from indexer.schema import SCHEMA_VERSION
 from search_api import query as query_module
+from search_api.collapse import (
+    GROWTH,
+    GroupKeys,
+    count_groups,
+    first_of_groups,
+    members,
+)
 from search_api.facets import FacetIndex
 from search_api.hits import page_rows
 from search_api.postings import GenerationArrays, collect
@@ -117,6 +128,7 @@ class SearchRequest:
     authors: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
     timeline: bool = False
+    collapse: bool = True
 
 
 @dataclass(frozen=True)
@@ -161,6 +173,8 @@ class _Matched:
     query: wq.Query
     mode: str
     run: _Run
+    # The same matching again, keeping ``depth`` candidates (collapsing may need more).
+    rerun: Callable[[int], _Run]
 
 
 @dataclass
@@ -282,9 +296,10 @@ class Engine:
         # keyed by generation and request, which also skips routing and serialising.
         return run(self._open())
 
-    def _match(self, opened: _Opened, req: SearchRequest) -> _Matched:
+    def _match(self, opened: _Opened, req: SearchRequest, depth: int | None = None) -> _Matched:
         """Plan ``req``, choose how to match it (all words, any word, filters only) and run it,
-        with the any-word fallback when every word finds (almost) nothing."""
+        with the any-word fallback when every word finds (almost) nothing; ``depth``: the
+        candidates kept (by default the page's depth)."""
         searcher = opened.searcher
         parsed = parse_query(req.q)
         builder = QueryBuilder(searcher, synonyms=self._synonyms(opened))
@@ -317,22 +332,37 @@ class Engine:
                 opened, "recency", lambda reader: RecencyWeights(reader, half_life, floor)
             )
             weights = recency.weights
-        run = self._run(searcher, arrays, query, req, sort, filters, proximity, weights)
+        run = self._run(searcher, arrays, query, req, sort, filters, proximity, weights, depth)
         few = run.total == 0 or (
             run.total < FALLBACK_BELOW and plan.content_words >= FALLBACK_MIN_WORDS
         )
         if few and mode == "all":
             fallback = plan.any_words(query_module.FALLBACK_MIN_SHARE)
             if fallback is not None:
-                more = self._run(searcher, arrays, fallback, req, sort, filters, proximity, weights)
+                more = self._run(
+                    searcher, arrays, fallback, req, sort, filters, proximity, weights, depth
+                )
                 if more.total > run.total:
                     run, query, mode = more, fallback, "any"
-        return _Matched(builder, parsed, query, mode, run)
+        chosen = query
+
+        def rerun(deeper: int) -> _Run:
+            return self._run(
+                searcher, arrays, chosen, req, sort, filters, proximity, weights, deeper
+            )
+
+        return _Matched(builder, parsed, query, mode, run, rerun)
 
     def _search(self, opened: _Opened, req: SearchRequest) -> SearchResponse:
         searcher = opened.searcher
-        m = self._match(opened, req)
+        depth = None
+        if req.collapse:
+            depth = self._group_keys(opened).candidates(req.page * req.per_page)
+        m = self._match(opened, req, depth)
         run = m.run
+        top, stories, duplicates = run.top, None, {}
+        if req.collapse:
+            run, top, stories, duplicates = self._collapse(opened, m, req)
         suggestion = None
         if m.mode != "filter" and (m.mode == "any" or run.total < SUGGEST_CHECK_BELOW):
             # Built on first need (once per generation): most searches never ask.
@@ -343,12 +373,13 @@ class Engine:
                 better = self._match(opened, replace(req, q=suggestion, page=1, per_page=1))
                 if better.run.total < SUGGEST_RATIO * run.total:
                     suggestion = None
+        query = m.query if m.mode != "filter" else None
         return SearchResponse(
             query=req.q,
             total=run.total,
             page=req.page,
             per_page=req.per_page,
-            results=self._page(searcher, run, m.query if m.mode != "filter" else None, req),
+            results=self._page(searcher, top, query, req, duplicates),
             facets=self._per_generation(opened, "facets", FacetIndex).count(
                 run.docnums, FACET_SIZE, all_years=req.timeline
             ),
@@ -356,7 +387,40 @@ class Engine:
             mode=m.mode,
             timed_out=run.timed_out,
             total_exact=not run.timed_out,
+            stories=stories,
         )
+
+    def _collapse(self, opened: _Opened, m: _Matched, req: SearchRequest):
+        """One result per group: ``(run, top, stories, duplicates)``: the run (deeper when
+        the candidates held fewer groups than the page needs), the first member of each
+        group in rank order, how many groups the matches hold, and the other members of
+        each group on the page (docnums)."""
+        run = m.run
+        keys = self._group_keys(opened)
+        need = req.page * req.per_page
+        top, enough = first_of_groups(run.top, keys.keys, need)
+        # Too many versions among the candidates: match again keeping more of them (rare:
+        # the first fetch keeps CANDIDATE_FACTOR candidates per result wanted).
+        while not enough and len(run.top) < run.total and not run.timed_out:
+            run = m.rerun(max(len(run.top), 1) * GROWTH)
+            top, enough = first_of_groups(run.top, keys.keys, need)
+        stories = count_groups(run.docnums, keys.keys, keys.count)
+        start = (req.page - 1) * req.per_page
+        shown = [d for d, _ in top[start : start + req.per_page]]
+        ranked = [d for d, _ in run.top]
+        return run, top, stories, members(run.docnums, keys.keys, shown, ranked=ranked)
+
+    def _group_keys(self, opened: _Opened, quotes: bool = False) -> GroupKeys:
+        """The generation's collapse keys: articles' groups, or quotations' (group, words)."""
+        if quotes:
+            searcher = opened.quote_searcher
+            arrays = self._per_generation(opened, "quote-postings", GenerationArrays, searcher)
+            fields = ("group", "text_key")
+            return self._per_generation(
+                opened, "quote-groups", lambda r: GroupKeys(r, arrays, fields), searcher
+            )
+        arrays = self._per_generation(opened, "postings", GenerationArrays)
+        return self._per_generation(opened, "groups", lambda r: GroupKeys(r, arrays))
 
     @staticmethod
     def _run(
@@ -368,8 +432,10 @@ class Engine:
         filters,
         proximity=((), 0.0),
         weights=None,
+        depth: int | None = None,
     ) -> _Run:
-        """``weights``: ``sort=recent``'s multiplier per document (search_api.recency)."""
+        """``weights``: ``sort=recent``'s multiplier per document (search_api.recency);
+        ``depth``: the candidates kept (by default the page's depth)."""
         pairs, boost = proximity
         order = None
         if sort not in ("relevance", "recent"):
@@ -378,7 +444,7 @@ class Engine:
             # Filters join the query at score 0: Whoosh's FilterCollector would bypass the
             # time limit (it only filters in its own collect loop).
             query = wq.And([query, wq.ConstantScoreQuery(filters, score=0.0)])
-        depth = req.page * req.per_page
+        depth = depth or req.page * req.per_page
         rerank = order is None and bool(pairs)
         if rerank:
             depth = max(depth, query_module.PROXIMITY_CANDIDATES)
@@ -416,10 +482,13 @@ class Engine:
         return complete(searcher, names, lambda w: builder.tokens("body", w), text, limit)
 
     @staticmethod
-    def _page(searcher, run: _Run, query, req: SearchRequest) -> list[Hit]:
+    def _page(
+        searcher, top, query, req: SearchRequest, duplicates: dict[int, list[int]]
+    ) -> list[Hit]:
         hits = []
-        for row in page_rows(searcher, run.top, req.page, req.per_page, query):
+        for row in page_rows(searcher, top, req.page, req.per_page, query):
             record = article_from_stored(row.fields)
+            others = duplicates.get(row.docnum, [])
             hits.append(
                 Hit(
                     id=record.id,
@@ -433,6 +502,7 @@ class Engine:
                     section=record.section,
                     score=row.score,
                     quote=_quote_at(record, row.snippet),
+                    duplicates=[searcher.stored_fields(d)["id"] for d in others],
                 )
             )
         return hits
@@ -470,16 +540,35 @@ class Engine:
             query = wq.Every()
             if sort == "relevance":
                 sort = "newest"
-        run = self._run_quotes(searcher, arrays, query, speaker, req, sort)
+        # sort=oldest ("where it first appeared"): the same quotation in near-duplicate
+        # articles is one result, its first appearance, the later ones in also_in.
+        fold = sort == "oldest"
+        depth = req.page * req.per_page
+        if fold:
+            depth = self._group_keys(opened, quotes=True).candidates(depth)
+        run = self._run_quotes(searcher, arrays, query, speaker, req, sort, depth)
         if run.total == 0 and not parsed.is_empty:
             fallback = plan.any_words(query_module.FALLBACK_MIN_SHARE)
             if fallback is not None:
-                run = self._run_quotes(searcher, arrays, fallback, speaker, req, sort)
+                run = self._run_quotes(searcher, arrays, fallback, speaker, req, sort, depth)
                 query = fallback
+        top, later = run.top, {}
+        if fold:
+            keys = self._group_keys(opened, quotes=True)
+            need = req.page * req.per_page
+            top, enough = first_of_groups(run.top, keys.keys, need)
+            while not enough and len(run.top) < run.total and not run.timed_out:
+                depth = max(len(run.top), 1) * GROWTH
+                run = self._run_quotes(searcher, arrays, query, speaker, req, sort, depth)
+                top, enough = first_of_groups(run.top, keys.keys, need)
+            start = (req.page - 1) * req.per_page
+            shown = [d for d, _ in top[start : start + req.per_page]]
+            ranked = [d for d, _ in run.top]
+            later = members(run.docnums, keys.keys, shown, ranked=ranked)
         results = []
         rows = page_rows(
             searcher,
-            run.top,
+            top,
             req.page,
             req.per_page,
             None if parsed.is_empty else query,
@@ -498,6 +587,9 @@ class Engine:
                     url=record.url,
                     snippet=row.snippet_html,
                     score=row.score,
+                    also_in=[
+                        searcher.stored_fields(d)["article_id"] for d in later.get(row.docnum, [])
+                    ],
                 )
             )
         return QuoteResponse(
@@ -513,14 +605,16 @@ class Engine:
         )
 
     @staticmethod
-    def _run_quotes(searcher, arrays, query, speaker, req: QuoteRequest, sort: str) -> _Run:
+    def _run_quotes(
+        searcher, arrays, query, speaker, req: QuoteRequest, sort: str, depth: int
+    ) -> _Run:
         if speaker is not None:
             query = wq.And([query, wq.ConstantScoreQuery(speaker, score=0.0)])
         order = None
         if sort != "relevance":
             # Date order; within one article, the order of the text.
             order = (*date_order(sort), ("position", False))
-        return _collect(searcher, arrays, query, req.page * req.per_page, order)
+        return _collect(searcher, arrays, query, depth, order)
 
     def generation(self) -> str:
         """The name of the generation being served (changes with every finished build)."""

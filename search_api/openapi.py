@@ -75,6 +75,13 @@ def openapi_document() -> dict:
             for name, what in FILTER_PARAMS
         ),
         _param(
+            "collapse",
+            {"type": "boolean", "default": True},
+            "true: near-duplicate versions of one story (republished, corrected, syndicated) "
+            "are one result, the best-ranked, with the others' ids in duplicates, and stories "
+            "counts them; false: every version is a result. total counts articles either way.",
+        ),
+        _param(
             "timeline",
             {"type": "boolean", "default": False},
             "true: facets.year holds every year present (the timeline), not the top 10.",

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import types
 import typing
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 from typing import Annotated, Literal, TypedDict
 
@@ -76,6 +76,14 @@ class Hit:
         Quote | None,
         Doc("The quotation holding every marked word of the snippet, else null."),
     ] = None
+    duplicates: Annotated[
+        list[str],
+        Doc(
+            "Ids of the other matching versions of this story (near-duplicates: "
+            "republished, corrected, syndicated), best first, at most 20; empty with "
+            "collapse=false."
+        ),
+    ] = field(default_factory=list)
 
 
 class FacetCount(TypedDict):
@@ -120,6 +128,14 @@ class SearchResponse:
             "short (timed_out), and total is then a lower bound."
         ),
     ] = True
+    stories: Annotated[
+        int | None,
+        Doc(
+            "With collapse (the default): how many distinct stories (near-duplicate groups) "
+            "the matches hold, each one result; a lower bound when total_exact is false. "
+            "null with collapse=false."
+        ),
+    ] = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +156,13 @@ class QuoteHit:
     url: str | None
     snippet: Snippet
     score: Score
+    also_in: Annotated[
+        list[str],
+        Doc(
+            "sort=oldest: ids of the later articles (near-duplicates of this one) where the "
+            "same quotation appeared again, at most 20; else empty."
+        ),
+    ] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

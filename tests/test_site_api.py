@@ -142,6 +142,7 @@ def test_openapi_describes_every_route(client):
         "from",
         "to",
         "timeline",
+        "collapse",
     }
     assert doc == openapi_document()
 

@@ -3,7 +3,8 @@
 Works with JavaScript off (there is none). Parts:
     ``PageState``: the validated parameters of one page, and the links that change them
     (sort, page, filters added or removed), every link keeping the rest of the state;
-    ``result_view``/``facet_view``/``page_numbers``: plain values the template renders;
+    ``result_view``/``facet_view``/``page_numbers``: plain values the template renders (a
+    result's other versions, near-duplicates, as "N more versions" with a link to each);
     ``timeline_view``: the matches per year as an inline SVG bar chart (no script), each
     bar a link to that year, with a text equivalent;
     ``SearchPageResource``: validate, ask the engine, render ``search.html``. A bad
@@ -115,6 +116,8 @@ class PageState:
     sections: tuple[str, ...] = ()
     # The site's sort when a URL names none (SEARCH_DEFAULT_SORT): left out of URLs.
     default_sort: str = "relevance"
+    # One result per story (near-duplicates folded); False lists every version.
+    collapse: bool = True
 
     @classmethod
     def from_request(cls, search: SearchRequest, default_sort: str = "relevance") -> PageState:
@@ -131,6 +134,7 @@ class PageState:
             places=search.places,
             date_from=_iso(search.date_from),
             date_to=_iso(search.date_to),
+            collapse=search.collapse,
         )
 
     @classmethod
@@ -189,6 +193,8 @@ class PageState:
             pairs.append(("sort", self.sort))
         if self.per_page != 10:
             pairs.append(("per_page", self.per_page))
+        if not self.collapse:
+            pairs.append(("collapse", "false"))
         if self.page != 1:
             pairs.append(("page", self.page))
         return pairs
@@ -276,6 +282,11 @@ def result_view(hit: Hit, state: PageState) -> dict:
         "snippet": hit.snippet,
         # The match is a quotation: say who said it ("— Vladimir Putin").
         "speaker": (hit.quote or {}).get("speaker"),
+        # Near-duplicates folded into this result: "3 more versions", each linked.
+        "versions": [
+            {"number": n, "id": d, "href": state.read_url(d)}
+            for n, d in enumerate(hit.duplicates, 2)
+        ],
         "people": [{"value": p, "href": state.add_filter("people", p)} for p in hit.people],
         "places": [{"value": p, "href": state.add_filter("places", p)} for p in hit.places],
     }
@@ -377,7 +388,9 @@ def page_numbers(current: int, last: int) -> list[int | None]:
 def pagination(result: SearchResponse, state: PageState) -> dict | None:
     """Previous/next and numbered page links, or None for a single page."""
     reachable = max(1, MAX_RESULT_DEPTH // state.per_page)
-    last = min(math.ceil(result.total / state.per_page), reachable)
+    # Collapsed, a page holds stories, not articles.
+    shown = result.stories if result.stories is not None else result.total
+    last = min(math.ceil(shown / state.per_page), reachable)
     if last <= 1:
         return None
     return {
@@ -464,6 +477,7 @@ class SearchPageResource:
             pagination=pagination(result, state),
             suggestion_href=state.url(q=result.suggestion) if result.suggestion else None,
             first=(result.page - 1) * result.per_page + 1,
+            all_versions_href=state.url(collapse=False) if state.collapse else None,
         )
 
     on_head = on_get

@@ -46,6 +46,7 @@ SEARCH_PARAMS = (
     "to",
     "sort",
     "per_page",
+    "collapse",
     "page",
 )
 

@@ -27,6 +27,24 @@ def read_paging(
     }
 
 
+_TRUE = ("true", "1", "yes", "on")
+_FALSE = ("false", "0", "no", "off")
+
+
+def read_flag(req: falcon.Request, name: str, default: bool) -> bool:
+    """A true/false parameter (``true``/``false``, ``1``/``0``, ``yes``/``no``, ``on``/``off``;
+    blank: the default); anything else is a 400."""
+    raw = (req.get_param(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in _TRUE or raw in _FALSE:
+        return raw in _TRUE
+    raise falcon.HTTPBadRequest(
+        title="Invalid parameter",
+        description=f"'{name}' must be true or false, not {raw[:40]!r}.",
+    )
+
+
 def _values(req: falcon.Request, name: str) -> tuple[str, ...]:
     return tuple(v for v in (req.get_param_as_list(name) or []) if v.strip())
 
@@ -51,6 +69,7 @@ def read_search_request(req: falcon.Request, default_sort: str = "relevance") ->
         authors=_values(req, "author"),
         sections=_values(req, "section"),
         timeline=req.get_param_as_bool("timeline", default=False),
+        collapse=read_flag(req, "collapse", True),
     )
 
 
