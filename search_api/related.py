@@ -211,9 +211,11 @@ def is_duplicate(searcher, a: Profile, b: Profile, frequencies=None) -> bool:
     """Whether ``b`` is a copy of ``a``: the same title (folded) and the same or nearly the
     same body (identical text, or ``DUPLICATE_TERM_SHARE`` of their key terms shared).
 
-    The per-article duplicate group (issue 16, duplicates folding) plugs in here, first:
-    two articles of one group are copies whatever their titles.
+    First the build's near-duplicate group (indexer/duplicates.py): two articles of one
+    group are copies whatever their titles.
     """
+    if a.stored.group is not None and a.stored.group == b.stored.group:
+        return True
     if a.title_key != b.title_key:
         return False
     if a.stored.body == b.stored.body:

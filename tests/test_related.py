@@ -165,8 +165,9 @@ def test_copies_need_the_same_title_and_nearly_the_same_words(tmp_path):
             w.add_document(id=str(i), title="t", body=f"{word} filler")
     searcher = ix.searcher()
 
-    def profile(title: str, body: str) -> related.Profile:
-        return related.Profile.of(0, StoredArticle("x", title, body, None, None, None, [], [], ""))
+    def profile(title: str, body: str, group: int | None = None) -> related.Profile:
+        stored = StoredArticle("x", title, body, None, None, None, [], [], "", group=group)
+        return related.Profile.of(0, stored)
 
     base = profile("Same Title", "alpha beta gamma delta epsilon")
     assert related.is_duplicate(searcher, base, profile("Same Title", base.stored.body))
@@ -175,3 +176,7 @@ def test_copies_need_the_same_title_and_nearly_the_same_words(tmp_path):
     assert not related.is_duplicate(
         searcher, base, profile("Other title", "alpha beta gamma delta epsilon")
     )
+    # one near-duplicate group (the build's): copies whatever their titles and words
+    grouped = profile("Same Title", "alpha", group=7)
+    assert related.is_duplicate(searcher, grouped, profile("Corrected: a new title", "zeta", 7))
+    assert not related.is_duplicate(searcher, grouped, profile("Other", "zeta", 8))
