@@ -193,3 +193,73 @@ def test_any_text_gives_well_formed_quotations(body):
         assert quote.text.strip() and len(quote.text.split()) >= 2
         for start, end in quote.spans:
             assert 0 <= start < end <= len(body)
+
+
+# Cases a user met on BBC News articles (issue 17), each cut down to its pattern.
+@pytest.mark.parametrize(
+    ("body", "people", "quote", "speaker"),
+    [
+        (  # a relative clause between the name and the verb; "He" is that name
+            "Tony Blair apologised. Gerry Conlon - who was wrongly convicted - said the "
+            'families were pleased. He said Mr Blair had "listened to everyone".',
+            ("Tony Blair", "Gerry Conlon"),
+            "listened to everyone",
+            "Gerry Conlon",
+        ),
+        (  # "went on to say:", and a later "Mr Blair said" in the same paragraph
+            'Shadow Home Secretary David Davis spoke. He went on to say: "We regard it as '
+            'essential." Mr Blair said the powers were renewable.',
+            ("David Davis", "Tony Blair"),
+            "We regard it as essential.",
+            "David Davis",
+        ),
+        (  # an opening phrase without its comma, then a role the article does not name
+            'In his New Year message the Liberal Democrat leader said it was "the politics '
+            'of fear". Charles Kennedy said it again.',
+            ("Charles Kennedy",),
+            "the politics of fear",
+            "Charles Kennedy",
+        ),
+        (
+            'In a statement the RSPCA said it had "grave concerns" about it.',
+            (),
+            "grave concerns",
+            "the RSPCA",
+        ),
+        (
+            "In a statement, detainee 'A' in Woodhill Prison said: \"I hope the government "
+            'will act."',
+            (),
+            "I hope the government will act.",
+            "detainee 'A' in Woodhill Prison",
+        ),
+        (
+            "Patricia Hewitt said it was a priority. The minister told delegates that "
+            'ending "career sexism" was vital.',
+            ("Patricia Hewitt",),
+            "career sexism",
+            "Patricia Hewitt",
+        ),
+        (  # an abbreviation goes by the name the article introduced
+            "Growth is needed, the International Monetary Fund (IMF) has said. The IMF said "
+            'it saw "a lack of transparency".',
+            (),
+            "a lack of transparency",
+            "the International Monetary Fund",
+        ),
+        (  # "has said" is no "… as said"
+            'Growth needs "sustained and deep reform efforts", the International Monetary '
+            "Fund has said.",
+            (),
+            "sustained and deep reform efforts",
+            "the International Monetary Fund",
+        ),
+    ],
+)
+def test_speakers_from_unseen_text(body, people, quote, speaker):
+    assert (quote, speaker) in quotes_of(body, people)
+
+
+def test_a_passive_naming_verb_has_no_speaker():
+    body = 'The portrait is of a young man who was dubbed "the noble savage and more" then.'
+    assert [speaker for _, speaker in quotes_of(body)] in ([], [None])

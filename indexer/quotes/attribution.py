@@ -44,6 +44,7 @@ def find_quotes(body: str, people: Sequence[str] = ()) -> list[Quote]:
         return []  # most wire copy: nothing to find
     names = sorted((tuple(p.split()) for p in people if p.strip()), key=len, reverse=True)
     state = State(names, {fold(" ".join(n)): n for n in names}, body)
+    state.first_person = next((p for p in people if len(p.split()) > 1), None)
     pieces: list[Piece] = []
     previous_speaker: Speaker | None = None  # the last speaker of the previous paragraph
     for index, (start, end) in enumerate(paragraphs(body)):
@@ -52,11 +53,15 @@ def find_quotes(body: str, people: Sequence[str] = ()) -> list[Quote]:
         masked = mask_quoted(text, para_pieces)
         ends = sentence_ends(text, masked, para_pieces)
         events = speech_events(masked, ends, para_pieces)
+        # Whom "he" meant at each point of the paragraph: its events are resolved before
+        # its quotations, so a later "Mr Blair said" must not answer an earlier "He …:".
+        person_at = [(-1, state.last_person)]
         for event in events:
             state.upto = start + event.start
             event.speaker = resolve_event(event, events, state)
             if event.speaker is not None:
                 remember(state, event.speaker)
+            person_at.append((event.start, state.last_person))
         for piece in para_pieces:
             event = verb_of(piece, events, ends, masked, para_pieces)
             if event is not None and event.speaker is not None:
@@ -71,7 +76,10 @@ def find_quotes(body: str, people: Sequence[str] = ()) -> list[Quote]:
         for piece in para_pieces:
             if piece.speaker is None:
                 state.upto = start + piece.open
+                latest = state.last_person
+                state.last_person = [who for at, who in person_at if at < piece.open][-1]
                 piece.speaker = colon_speaker(piece, masked, ends, state)
+                state.last_person = latest
                 if piece.speaker is not None:
                     piece.own, piece.route = True, "colon"
         fill_from_neighbours(para_pieces, events, masked, ends)
@@ -107,9 +115,9 @@ def verb_of(
         if following:
             stop = min(stop, following[0])
         after = [e for e in events if piece.close < e.start < stop]
-        if after and not masked[piece.close + 1 : after[0].start].strip(" ,\n\t").endswith(
-            tuple(BOUNDARY_WORDS)
-        ):
+        between = masked[piece.close + 1 : after[0].start].split() if after else []
+        # "…," he said, but not "“…” that he said" (a whole word: "has" is no "as").
+        if after and not (between and between[-1].strip(",").casefold() in BOUNDARY_WORDS):
             return after[0]
     start = sentence_start(ends, piece.open)
     before = [e for e in events if start <= e.start < piece.open]

@@ -39,6 +39,9 @@ _VERB = re.compile(
 )
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _CALLED_NOT_SPEECH = re.compile(r"\s+(?:for|on|off|up|in|out|back|upon)\b")
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+)?$")
+# Words opening a sentence's phrase that may run into its subject without a comma.
+OPENING_PREPOSITIONS = frozenset({"in", "on", "at", "after", "before", "during", "from", "with"})
 _WITH_SUBJECT = re.compile(r"\bwith\s+((?:\S+\s+){0,5}?\S+)\s+$")
 
 
@@ -63,6 +66,10 @@ def speech_events(masked: str, ends: Sequence[int], pieces: Sequence[Piece]) -> 
         with_subject = _WITH_SUBJECT.search(masked, lo, match.start()) if participle else None
         if with_subject:  # "…, with a spokesperson saying: “…”"
             event.participle, event.subject = False, with_subject.group(1)
+        elif (
+            not participle and verb in NOT_INVERTIBLE and _PASSIVE.search(masked, lo, match.start())
+        ):
+            pass  # "who was dubbed “…”", "he was told": the subject did not say it
         elif not participle:
             before = masked[lo : match.start()]
             if before.strip(" ,\n\t") or verb in NOT_INVERTIBLE:
@@ -80,6 +87,12 @@ def _subject_before(text: str) -> str | None:
     if MASK in text:
         text = text[text.rfind(MASK) + 1 :]
     words = text.split()
+    if len(words) > 1 and words[-1].casefold() == "to":
+        # "He went on to say", "she wanted to stress": the subject is before the verbs.
+        words.pop()
+        for _ in range(2):
+            if len(words) > 1 and words[-1].islower() and words[-1] not in PRONOUNS_PERSON:
+                words.pop()
     while words and words[-1].casefold().strip(",") in AUXILIARIES:
         words.pop()
     if words and words[-1].casefold() == "who":
@@ -106,10 +119,26 @@ def _subject_before(text: str) -> str | None:
                     ),
                     "",
                 )
-    candidate = _after_boundary(candidate)
+    candidate = _after_boundary(_after_opening_phrase(candidate))
     if not candidate or len(candidate.split()) > MAX_SUBJECT_WORDS:
         return None
     return candidate
+
+
+def _after_opening_phrase(text: str) -> str:
+    """The subject after a sentence's opening phrase: "In a statement the RSPCA" -> "the
+    RSPCA", "On the tsunami he" -> "he", "In his message the party leader" -> "the party
+    leader" (a phrase without its comma)."""
+    words = text.split()
+    if len(words) < 2 or words[0].casefold() not in OPENING_PREPOSITIONS:
+        return text
+    for i in range(len(words) - 1, 0, -1):
+        word = words[i].casefold()
+        if word in PRONOUNS_PERSON | PRONOUNS_ORG and i == len(words) - 1:
+            return words[i]
+        if word in ("the", "a", "an") and i > 1:
+            return " ".join(words[i:])
+    return text
 
 
 def _after_boundary(text: str) -> str:
@@ -163,6 +192,8 @@ def _is_role(text: str) -> bool:
     first = word.casefold()
     if first in {"the", "a", "an", "its", "his", "her"} or text.replace(" ", "").isdigit():
         return True
+    if first in ("who", "which", "whose"):
+        return True  # "Gerry Conlon - who was wrongly convicted - said": a relative clause
     pronoun = first in PRONOUNS_PERSON | PRONOUNS_ORG | PRONOUNS_NONE
     return word[:1].islower() and not pronoun and first not in UNNAMED_HEADS
 
