@@ -17,7 +17,9 @@ The parts, in the order an article goes through them:
 4. Resolution (``_resolve``): clean each person (titles, possessives), link a surname-only
    mention to the article's full name ("Putin" -> "Vladimir Putin"), drop one-word
    mentions that are not names and people who are really places or organisations;
-   canonicalise places (``canonical_place``). Both lists keep first-mention order.
+   canonicalise places (``canonical_place``). Both lists keep first-mention order; an
+   article naming more than ``MAX_PEOPLE`` people (a list page) keeps the ones it names at
+   least twice, at most ``MAX_PEOPLE`` of them.
 
 ``EntityExtractor`` runs it all; ``canonical_place`` is re-exported from ``indexer.places``.
 """
@@ -441,6 +443,26 @@ def _is_company(name: str, texts: Sequence[str], org_spans: Sequence[str]) -> bo
     return any(pattern.search(text) for text in texts)
 
 
+_COMPASS_WORDS = frozenset({"north", "south", "east", "west", "central", "northern", "southern"})
+
+
+def _compass_name(name: Sequence[str]) -> bool:
+    """A region or constituency, not a person: "West Devon", "Milton Keynes South" (a
+    two-word name may end in one: "Oliver North")."""
+    return fold(name[0]) in _COMPASS_WORDS or (len(name) > 2 and fold(name[-1]) in _COMPASS_WORDS)
+
+
+def _not_used_as_place(name: str, texts: Sequence[str], tags: int) -> bool:
+    """Whether a one-word place the model tagged (not a country, a US state or the
+    dateline's city) reads as something else: written three times or more and tagged as a
+    place in at most a third of them ("Porky's" the film, "Windows")."""
+    if is_region_abbreviation(name):
+        return False
+    word = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w])")
+    occurrences = sum(len(word.findall(text)) for text in texts)
+    return occurrences >= 3 and tags * 3 <= occurrences
+
+
 def _resolve(
     segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]
 ) -> tuple[Entities, list[Mention]]:
@@ -470,6 +492,8 @@ def _resolve(
     company: dict[str, bool] = {}  # person key -> used as a company's name
     company_place: dict[str, bool] = {}  # the same for places (ORG spans not consulted)
     dateline_keys = {fold(place) for seg in segments for place in seg.dateline_places}
+    unplaced: dict[str, bool] = {}  # place key -> the article does not use it as a place
+    place_tags = Counter(fold(r.place) for r in raws if r.kind == "place" and r.place)
 
     people: dict[str, str] = {}  # folded -> display name, in first-mention order
     places: dict[str, str] = {}
@@ -506,6 +530,7 @@ def _resolve(
                 or canonical_country(display)
                 or any(canonical_country(tok) for tok in name)
                 or _followed_by_region(display, texts)
+                or _compass_name(name)
             ):
                 continue  # "Buenos Aires", "Sri Lanka", "U.S. Dlrs", "Sioux Falls, S.D."
             if key not in company:
@@ -524,8 +549,29 @@ def _resolve(
                         company_place[key] = _is_company(raw.place, texts, ())
                     if company_place[key]:
                         continue
+                    if key not in unplaced:
+                        unplaced[key] = _not_used_as_place(raw.place, texts, place_tags[key])
+                    if unplaced[key]:
+                        continue
             if key in {fold(name) for name in people.values()} or key in surnames:
                 continue  # a person's name the model took for a place
             places.setdefault(key, raw.place)
             mentions.append(Mention("place", places[key], raw.surface, raw.source, raw.context))
-    return Entities(tuple(people.values()), tuple(places.values())), mentions
+    return Entities(_capped(people, mentions), tuple(places.values())), mentions
+
+
+# At most this many people per article. A page naming more is a list (a party's candidates,
+# a table of results): it keeps the people it names at least twice, the most mentioned first,
+# so that one such page cannot fill the people facet of every search it matches.
+MAX_PEOPLE = 25
+
+
+def _capped(people: dict[str, str], mentions: Sequence[Mention]) -> tuple[str, ...]:
+    """The article's people, in first-mention order, capped at ``MAX_PEOPLE``."""
+    if len(people) <= MAX_PEOPLE:
+        return tuple(people.values())
+    counts = Counter(m.name for m in mentions if m.kind == "person")
+    order = {name: i for i, name in enumerate(people.values())}
+    repeated = [name for name in people.values() if counts[name] >= 2]
+    kept = sorted(repeated, key=lambda name: (-counts[name], order[name]))[:MAX_PEOPLE]
+    return tuple(sorted(kept, key=order.__getitem__))
