@@ -260,6 +260,21 @@ def test_speakers_from_unseen_text(body, people, quote, speaker):
     assert (quote, speaker) in quotes_of(body, people)
 
 
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        # the person named before the organisation he speaks for
+        ('Colin Asplin, Blackpool Hotel Association said: "We tried hard."', "Colin Asplin"),
+        # a broadcaster relaying someone's words: the one quoted
+        ('Tehran Radio quoted Rafsanjani as saying: "We will respond."', "Ali Rafsanjani"),
+    ],
+)
+def test_the_person_behind_an_organisation_or_a_broadcaster(body, speaker):
+    people = ("Colin Asplin", "Ali Rafsanjani")
+    (quote, speaker_found), *_ = quotes_of(body, people)
+    assert speaker_found == speaker
+
+
 def test_a_passive_naming_verb_has_no_speaker():
     body = 'The portrait is of a young man who was dubbed "the noble savage and more" then.'
     assert [speaker for _, speaker in quotes_of(body)] in ([], [None])

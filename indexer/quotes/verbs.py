@@ -13,7 +13,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from indexer.names import NAME_JOINERS, name_runs
+from indexer.names import NAME_JOINERS, ORG_WORDS, name_runs
 from indexer.quotes.marks import MASK, no_full_stop, sentence_end, sentence_start
 from indexer.quotes.model import Event, Piece
 from indexer.quotes.words import (
@@ -42,6 +42,7 @@ _CALLED_NOT_SPEECH = re.compile(r"\s+(?:for|on|off|up|in|out|back|upon)\b")
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+)?$")
 # Words opening a sentence's phrase that may run into its subject without a comma.
 OPENING_PREPOSITIONS = frozenset({"in", "on", "at", "after", "before", "during", "from", "with"})
+_QUOTED_AS = re.compile(r"\bquoted\s+((?:\S+\s+){0,7}?\S+)\s+as\s+$")
 _WITH_SUBJECT = re.compile(r"\bwith\s+((?:\S+\s+){0,5}?\S+)\s+$")
 
 
@@ -64,7 +65,10 @@ def speech_events(masked: str, ends: Sequence[int], pieces: Sequence[Piece]) -> 
         )
         event = Event(match.start(), match.end(), participle)
         with_subject = _WITH_SUBJECT.search(masked, lo, match.start()) if participle else None
-        if with_subject:  # "…, with a spokesperson saying: “…”"
+        quoted_as = _QUOTED_AS.search(masked, lo, match.start()) if participle else None
+        if quoted_as:  # "Tehran Radio quoted Rafsanjani as saying": the one quoted
+            event.participle, event.subject = False, quoted_as.group(1)
+        elif with_subject:  # "…, with a spokesperson saying: “…”"
             event.participle, event.subject = False, with_subject.group(1)
         elif (
             not participle and verb in NOT_INVERTIBLE and _PASSIVE.search(masked, lo, match.start())
@@ -100,6 +104,9 @@ def _subject_before(text: str) -> str | None:
     text = _PARENTHESES.sub("", " ".join(words))
     segments = [seg.strip() for seg in re.split(r"\s*(?:[,;:—–]|\s-\s)\s*", text)]
     candidate = segments[-1] if segments else ""
+    if len(segments) > 1 and _is_org_name(candidate) and _is_name_like(segments[-2]):
+        if len(segments[-2].split()) > 1 and not _is_org_name(segments[-2]):
+            candidate = segments[-2]  # "Colin Asplin, Blackpool Hotel Association said"
     if not candidate or _is_role(candidate):
         # An apposition or relative clause between the subject and the verb: "Smith, 45,
         # said", "James Fry, vice-president of GM said", "Frank Naylor, chairman of the
@@ -196,6 +203,12 @@ def _is_role(text: str) -> bool:
         return True  # "Gerry Conlon - who was wrongly convicted - said": a relative clause
     pronoun = first in PRONOUNS_PERSON | PRONOUNS_ORG | PRONOUNS_NONE
     return word[:1].islower() and not pronoun and first not in UNNAMED_HEADS
+
+
+def _is_org_name(text: str) -> bool:
+    """A capitalised name ending in an organisation's word ("Blackpool Hotel Association")."""
+    words = text.split()
+    return _is_name_like(text) and words[-1].casefold().strip(".") in ORG_WORDS
 
 
 def _is_name_like(text: str) -> bool:
