@@ -221,6 +221,12 @@ def test_any_text_gives_well_formed_quotations(body):
             "Charles Kennedy",
         ),
         (
+            'In his televised news conference Reagan said it was "a good deal" for all.',
+            ("Ronald Reagan",),
+            "a good deal",
+            "Ronald Reagan",
+        ),
+        (
             'In a statement the RSPCA said it had "grave concerns" about it.',
             (),
             "grave concerns",

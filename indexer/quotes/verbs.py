@@ -145,7 +145,9 @@ def _after_opening_phrase(text: str) -> str:
             return words[i]
         if word in ("the", "a", "an") and i > 1:
             return " ".join(words[i:])
-    return text
+    # "In his televised news conference Reagan": the name that ends it.
+    run = list(itertools.takewhile(lambda w: w[:1].isupper(), reversed(words[1:])))
+    return " ".join(reversed(run)) if run and len(run) < len(words) - 1 else text
 
 
 def _after_boundary(text: str) -> str:
