@@ -284,3 +284,14 @@ def test_the_person_behind_an_organisation_or_a_broadcaster(body, speaker):
 def test_a_passive_naming_verb_has_no_speaker():
     body = 'The portrait is of a young man who was dubbed "the noble savage and more" then.'
     assert [speaker for _, speaker in quotes_of(body)] in ([], [None])
+
+
+def test_a_quotation_over_paragraphs_takes_the_verb_of_its_last_paragraph():
+    body = (
+        "Financial Corp said it was exploring alternatives.\n\n"
+        '"We are responsible to our shareholders.\n\n'
+        '"Any proposal will be viewed from this perspective," Financial Corp chairman '
+        "William Popejoy said in a statement."
+    )
+    quotes = quotes_of(body, ("William Popejoy",))
+    assert [speaker for _, speaker in quotes] == ["William Popejoy"]

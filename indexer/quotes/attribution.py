@@ -179,7 +179,13 @@ def assemble(body: str, pieces: Sequence[Piece]) -> list[Quote]:
             groups.append([piece])
     quotes = []
     for group in groups:
-        speaker = next((p.speaker for p in group if p.speaker is not None), None)
+        # A quotation over several paragraphs is said by the verb of any of its pieces (news
+        # style names the speaker at the first paragraph's end or the last's), before a
+        # speaker carried on from the paragraph before it.
+        attributed = [p for p in group if p.speaker is not None]
+        by_verb = [p for p in attributed if p.route.startswith("verb")]
+        chosen = (by_verb or attributed or [None])[0]
+        speaker = chosen.speaker if chosen is not None else None
         spans = tuple(span for p in group if (span := _trim(body, p.inner))[0] < span[1])
         if not spans:
             continue
@@ -190,7 +196,7 @@ def assemble(body: str, pieces: Sequence[Piece]) -> list[Quote]:
             continue
         if speaker is None and (count < MIN_UNATTRIBUTED_WORDS or _title_case(text)):
             continue
-        route = next((p.route for p in group if p.speaker is not None), "")
+        route = chosen.route if chosen is not None else ""
         quotes.append(
             Quote(
                 text=text,
