@@ -271,6 +271,10 @@ def test_speakers_from_unseen_text(body, people, quote, speaker):
     [
         # the person named before the organisation he speaks for
         ('Colin Asplin, Blackpool Hotel Association said: "We tried hard."', "Colin Asplin"),
+        (
+            '"Plastics will grow," Colin Asplin, GenCorp chairman and chief executive said.',
+            "Colin Asplin",
+        ),
         # a broadcaster relaying someone's words: the one quoted
         ('Tehran Radio quoted Rafsanjani as saying: "We will respond."', "Ali Rafsanjani"),
     ],

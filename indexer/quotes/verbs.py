@@ -104,9 +104,12 @@ def _subject_before(text: str) -> str | None:
     text = _PARENTHESES.sub("", " ".join(words))
     segments = [seg.strip() for seg in re.split(r"\s*(?:[,;:—–]|\s-\s)\s*", text)]
     candidate = segments[-1] if segments else ""
-    if len(segments) > 1 and _is_org_name(candidate) and _is_name_like(segments[-2]):
-        if len(segments[-2].split()) > 1 and not _is_org_name(segments[-2]):
-            candidate = segments[-2]  # "Colin Asplin, Blackpool Hotel Association said"
+    if len(segments) > 1 and _is_name_like(segments[-2]) and len(segments[-2].split()) > 1:
+        ends_in_role = bool(candidate) and candidate.split()[-1].islower()
+        if (_is_org_name(candidate) or ends_in_role) and not _is_org_name(segments[-2]):
+            # "Colin Asplin, Blackpool Hotel Association said", "A. William Reynolds,
+            # GenCorp chairman and chief executive officer said": the name before.
+            candidate = segments[-2]
     if not candidate or _is_role(candidate):
         # An apposition or relative clause between the subject and the verb: "Smith, 45,
         # said", "James Fry, vice-president of GM said", "Frank Naylor, chairman of the
