@@ -131,6 +131,15 @@ _DATELINE = re.compile(
 )
 
 
+# The same in Title Case, which some wire copy prints ("Sioux Falls, April 7 - "): only
+# with its date, so that a sentence opening "Smith - " is no dateline.
+_DATELINE_MIXED = re.compile(
+    r"^\s*(?P<place>[A-Z][a-z][\w.'’&]*(?:[\s-]+[A-Z][\w.'’&]*){0,3})"
+    r"(?:\s*,\s*(?P<region>[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?))?"
+    rf"\s*,\s*{_MONTH}\s+\d{{1,2}},?\s*[-–—]+\s*"
+)
+
+
 def _is_caps(text: str) -> bool:
     """True for all-caps text (a wire headline, a table), where the model mis-tags names."""
     letters = [ch for ch in text if ch.isalpha()]
@@ -160,10 +169,16 @@ def split_article(title: str, body: str) -> list[Segment]:
     if title:
         segments.append(Segment(title, caps=_is_caps(title), headline=True))
     body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
-    match = _DATELINE.match(body)
+    match = _DATELINE.match(body) or _DATELINE_MIXED.match(body)
     if match and len(match.group("place").replace(".", "")) >= 2:
         raw_place = match.group("place")
-        names = [canonical_place(smart_title(raw_place) if "." not in raw_place else raw_place)]
+        names = [
+            canonical_place(
+                smart_title(raw_place)
+                if "." not in raw_place and raw_place.isupper()
+                else raw_place
+            )
+        ]
         region = match.group("region")
         if region:
             # "STAMFORD, CONN." -> "Conn." -> Connecticut, like "DANBURY, Conn."

@@ -237,3 +237,10 @@ def test_a_quoted_speaker_is_one_of_the_people():
     )
     (done,) = add_quotes([article])
     assert done.people == ("Jake Spano", "Nadia Mohamed")
+
+
+def test_a_title_case_dateline_is_a_place_not_a_person(entity_extractor):
+    segments = split_article("", "Sioux Falls, April 7 - Hog prices opened higher.")
+    assert segments[0].dateline_places == ("Sioux Falls",)
+    result = entity_extractor.extract("", "Sioux Falls, April 7 - Hog prices opened higher.")
+    assert result.people == () and "Sioux Falls" in result.places
