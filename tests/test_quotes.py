@@ -190,7 +190,8 @@ def test_odd_input_gives_no_quotations(body):
 )
 def test_any_text_gives_well_formed_quotations(body):
     for quote in find_quotes(body, ("Ann Lee",)):
-        assert quote.text.strip() and len(quote.text.split()) >= 2
+        assert quote.text.strip()
+        assert len(quote.text.split()) >= 2 or quote.speaker is not None
         for start, end in quote.spans:
             assert 0 <= start < end <= len(body)
 
@@ -299,3 +300,15 @@ def test_a_quotation_over_paragraphs_takes_the_verb_of_its_last_paragraph():
     )
     quotes = quotes_of(body, ("William Popejoy",))
     assert [speaker for _, speaker in quotes] == ["William Popejoy"]
+
+
+def test_a_one_word_quotation_of_a_speaker_is_kept_but_not_a_term():
+    said = 'Robert Salomon said the outlook was "difficult" this year.'
+    assert quotes_of(said, ("Robert Salomon",)) == [("difficult", "Robert Salomon")]
+    term = 'Robert Salomon said the so-called "lockup" devices were legal.'
+    assert quotes_of(term, ("Robert Salomon",)) == []
+
+
+def test_a_fragment_is_no_speaker():
+    body = 'The unit will issue farm securities for resale to investors-- said to be "new".'
+    assert [speaker for _, speaker in quotes_of(body)] in ([], [None])

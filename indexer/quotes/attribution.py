@@ -192,7 +192,7 @@ def assemble(body: str, pieces: Sequence[Piece]) -> list[Quote]:
         text = " ".join(" ".join(body[s:e].split()) for s, e in spans).strip()
         text = text.rstrip(",;: ")
         count = len(text.split())
-        if count < MIN_WORDS:
+        if count < MIN_WORDS and not _one_word_quotation(body, group, text, chosen):
             continue
         if speaker is None and (count < MIN_UNATTRIBUTED_WORDS or _title_case(text)):
             continue
@@ -207,6 +207,26 @@ def assemble(body: str, pieces: Sequence[Piece]) -> list[Quote]:
             )
         )
     return quotes
+
+
+# Before a one-word span, words that make it a term or a name, not a quotation.
+_TERM_BEFORE = re.compile(
+    r"(?:\b(?:so-called|called|dubbed|termed|named|as|the|a|an|its|their|his|her|of)|[A-Z]\w*)"
+    r"\s*[\"“‘]?$"
+)
+
+
+def _one_word_quotation(body: str, group: Sequence[Piece], text: str, chosen) -> bool:
+    """Whether a one-word quoted span is someone's word ("excessive", "difficult"): a
+    lower-case word, said by a speech verb of its own sentence, not a term or name
+    ("so-called “hold”", "the “B” shares", "Silkworm")."""
+    if chosen is None or not chosen.route.startswith("verb") or len(group) != 1:
+        return False
+    word = text.strip(".,;:!?")
+    if not word.isalpha() or not word.islower() or len(word) < 4:
+        return False
+    start = group[0].inner[0]
+    return not _TERM_BEFORE.search(body, max(0, start - 30), start)
 
 
 def _trim(body: str, span: tuple[int, int]) -> tuple[int, int]:
