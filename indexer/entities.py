@@ -17,7 +17,9 @@ The parts, in the order an article goes through them:
 4. Resolution (``_resolve``): clean each person (titles, possessives), link a surname-only
    mention to the article's full name ("Putin" -> "Vladimir Putin"), drop one-word
    mentions that are not names and people who are really places or organisations;
-   canonicalise places (``canonical_place``). Both lists keep first-mention order.
+   canonicalise places (``canonical_place``). Both lists keep first-mention order; an
+   article naming more than ``MAX_PEOPLE`` people (a list page) keeps the ones it names at
+   least twice, at most ``MAX_PEOPLE`` of them.
 
 ``EntityExtractor`` runs it all; ``canonical_place`` is re-exported from ``indexer.places``.
 """
@@ -129,6 +131,15 @@ _DATELINE = re.compile(
 )
 
 
+# The same in Title Case, which some wire copy prints ("Sioux Falls, April 7 - "): only
+# with its date, so that a sentence opening "Smith - " is no dateline.
+_DATELINE_MIXED = re.compile(
+    r"^\s*(?P<place>[A-Z][a-z][\w.'’&]*(?:[\s-]+[A-Z][\w.'’&]*){0,3})"
+    r"(?:\s*,\s*(?P<region>[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?))?"
+    rf"\s*,\s*{_MONTH}\s+\d{{1,2}},?\s*[-–—]+\s*"
+)
+
+
 def _is_caps(text: str) -> bool:
     """True for all-caps text (a wire headline, a table), where the model mis-tags names."""
     letters = [ch for ch in text if ch.isalpha()]
@@ -158,10 +169,16 @@ def split_article(title: str, body: str) -> list[Segment]:
     if title:
         segments.append(Segment(title, caps=_is_caps(title), headline=True))
     body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
-    match = _DATELINE.match(body)
+    match = _DATELINE.match(body) or _DATELINE_MIXED.match(body)
     if match and len(match.group("place").replace(".", "")) >= 2:
         raw_place = match.group("place")
-        names = [canonical_place(smart_title(raw_place) if "." not in raw_place else raw_place)]
+        names = [
+            canonical_place(
+                smart_title(raw_place)
+                if "." not in raw_place and raw_place.isupper()
+                else raw_place
+            )
+        ]
         region = match.group("region")
         if region:
             # "STAMFORD, CONN." -> "Conn." -> Connecticut, like "DANBURY, Conn."
@@ -441,6 +458,26 @@ def _is_company(name: str, texts: Sequence[str], org_spans: Sequence[str]) -> bo
     return any(pattern.search(text) for text in texts)
 
 
+_COMPASS_WORDS = frozenset({"north", "south", "east", "west", "central", "northern", "southern"})
+
+
+def _compass_name(name: Sequence[str]) -> bool:
+    """A region or constituency, not a person: "West Devon", "Milton Keynes South" (a
+    two-word name may end in one: "Oliver North")."""
+    return fold(name[0]) in _COMPASS_WORDS or (len(name) > 2 and fold(name[-1]) in _COMPASS_WORDS)
+
+
+def _not_used_as_place(name: str, texts: Sequence[str], tags: int) -> bool:
+    """Whether a one-word place the model tagged (not a country, a US state or the
+    dateline's city) reads as something else: written three times or more and tagged as a
+    place in at most a third of them ("Porky's" the film, "Windows")."""
+    if is_region_abbreviation(name):
+        return False
+    word = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w])")
+    occurrences = sum(len(word.findall(text)) for text in texts)
+    return occurrences >= 3 and tags * 3 <= occurrences
+
+
 def _resolve(
     segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]
 ) -> tuple[Entities, list[Mention]]:
@@ -470,6 +507,8 @@ def _resolve(
     company: dict[str, bool] = {}  # person key -> used as a company's name
     company_place: dict[str, bool] = {}  # the same for places (ORG spans not consulted)
     dateline_keys = {fold(place) for seg in segments for place in seg.dateline_places}
+    unplaced: dict[str, bool] = {}  # place key -> the article does not use it as a place
+    place_tags = Counter(fold(r.place) for r in raws if r.kind == "place" and r.place)
 
     people: dict[str, str] = {}  # folded -> display name, in first-mention order
     places: dict[str, str] = {}
@@ -506,6 +545,7 @@ def _resolve(
                 or canonical_country(display)
                 or any(canonical_country(tok) for tok in name)
                 or _followed_by_region(display, texts)
+                or _compass_name(name)
             ):
                 continue  # "Buenos Aires", "Sri Lanka", "U.S. Dlrs", "Sioux Falls, S.D."
             if key not in company:
@@ -524,8 +564,29 @@ def _resolve(
                         company_place[key] = _is_company(raw.place, texts, ())
                     if company_place[key]:
                         continue
+                    if key not in unplaced:
+                        unplaced[key] = _not_used_as_place(raw.place, texts, place_tags[key])
+                    if unplaced[key]:
+                        continue
             if key in {fold(name) for name in people.values()} or key in surnames:
                 continue  # a person's name the model took for a place
             places.setdefault(key, raw.place)
             mentions.append(Mention("place", places[key], raw.surface, raw.source, raw.context))
-    return Entities(tuple(people.values()), tuple(places.values())), mentions
+    return Entities(_capped(people, mentions), tuple(places.values())), mentions
+
+
+# At most this many people per article. A page naming more is a list (a party's candidates,
+# a table of results): it keeps the people it names at least twice, the most mentioned first,
+# so that one such page cannot fill the people facet of every search it matches.
+MAX_PEOPLE = 25
+
+
+def _capped(people: dict[str, str], mentions: Sequence[Mention]) -> tuple[str, ...]:
+    """The article's people, in first-mention order, capped at ``MAX_PEOPLE``."""
+    if len(people) <= MAX_PEOPLE:
+        return tuple(people.values())
+    counts = Counter(m.name for m in mentions if m.kind == "person")
+    order = {name: i for i, name in enumerate(people.values())}
+    repeated = [name for name in people.values() if counts[name] >= 2]
+    kept = sorted(repeated, key=lambda name: (-counts[name], order[name]))[:MAX_PEOPLE]
+    return tuple(sorted(kept, key=order.__getitem__))

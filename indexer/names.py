@@ -2,7 +2,8 @@
 
 Parts:
     word lists (``indexer/data/names.toml``): ``TITLE_WORDS`` (words before a name that are
-    not part of it), ``CUE_WORDS`` (titles after which a lone word is a surname),
+    not part of it, ``DESCRIPTORS`` included: parties, trades, "the"), ``CUE_WORDS``
+    (titles after which a lone word is a surname),
     ``PARTICLES`` ("de", "van", "bin": lower-case words inside a person's name),
     ``NAME_JOINERS`` (particles and "of": inside an organisation's name too),
     ``MONTHS_DAYS``, ``TABLE_WORDS``, ``NOT_A_PERSON``, ``ORG_WORDS``;
@@ -26,8 +27,9 @@ from indexer.schema import fold
 from indexer.wordlists import word_lists
 
 _WORDS = word_lists("names")
-TITLE_WORDS = frozenset(_WORDS["title_words"])
-CUE_WORDS = TITLE_WORDS - frozenset(_WORDS["not_cue_words"])
+DESCRIPTORS = frozenset(_WORDS["descriptors"])
+TITLE_WORDS = frozenset(_WORDS["title_words"]) | DESCRIPTORS
+CUE_WORDS = TITLE_WORDS - frozenset(_WORDS["not_cue_words"]) - DESCRIPTORS
 PARTICLES = frozenset(_WORDS["particles"])
 NAME_JOINERS = PARTICLES | {"of"}
 MONTHS_DAYS = frozenset(_WORDS["months_days"])

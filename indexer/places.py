@@ -133,6 +133,9 @@ _NOT_IN_GAZETTEER = {
     "Sint Maarten",
 }
 
+# Short spellings that are countries in all-caps text too ("UK TRADE DEFICIT WIDENS").
+_CAPS_SHORT = {"UK", "USA", "UAE"}
+
 # In all-caps headlines these are the countries: "GREECE ACCUSES TURKEY", "NIGER COUP".
 _CAPS_GAZETTEER_ONLY = {"Turkey", "Niger", "Guinea"}
 
@@ -384,8 +387,10 @@ def _gazetteer() -> tuple[re.Pattern[str], re.Pattern[str]]:
     guard_after = r"(?![\w])(?!\s+(?:City|CITY)\b)"
     mixed = re.compile(f"{guard_before}(?:{_alternation(names)}){guard_after}")
     # In all-caps text only names of four letters or more, or with dots: "US" is a pronoun
-    # there.
-    caps_names = [n.upper() for n in names + caps_extra if len(n) > 3 or "." in n]
+    # there; "UK", "USA" and "UAE" are no words.
+    caps_names = [
+        n.upper() for n in names + caps_extra if len(n) > 3 or "." in n or n in _CAPS_SHORT
+    ]
     caps = re.compile(
         f"(?<![\\w.])(?<!NEW\\s)(?<!NORTHERN\\s)(?:{_alternation(caps_names)}){guard_after}"
     )

@@ -23,7 +23,7 @@ from indexer.clean import clean_html, normalize_text
 from indexer.dates import index_datetime, parse_date
 from indexer.documents import Article, RawArticle
 from indexer.quotes import find_quotes
-from indexer.schema import TAG_SEPARATOR
+from indexer.schema import TAG_SEPARATOR, fold
 
 _SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)")
 MAX_FALLBACK_TITLE_CHARS = 120
@@ -119,5 +119,16 @@ def add_entities(pairs: Sequence[tuple[RawArticle, Article]], extractor) -> list
 
 
 def add_quotes(articles: Sequence[Article]) -> list[Article]:
-    """The articles with their quotations found and attributed."""
-    return [replace(art, quotes=tuple(find_quotes(art.body, art.people))) for art in articles]
+    """The articles with their quotations found and attributed.
+
+    A person quoted is one of the article's people: a speaker the quotation finder named
+    that the people lack (a name the model missed) is added to them.
+    """
+    out = []
+    for art in articles:
+        quotes = tuple(find_quotes(art.body, art.people))
+        known = {fold(name) for name in art.people}
+        speakers = [q.speaker for q in quotes if q.kind == "person" and q.speaker]
+        extra = [name for name in dict.fromkeys(speakers) if fold(name) not in known]
+        out.append(replace(art, quotes=quotes, people=(*art.people, *extra)))
+    return out

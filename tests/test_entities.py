@@ -171,3 +171,76 @@ def test_hard_wrapped_wire_text(entity_extractor):
     )
     assert result.people == ("James Baker",)
     assert result.places == ("Washington", "United States", "Japan")
+
+
+@pytest.mark.parametrize(
+    ("span", "expected"),
+    [
+        ("Chefs Jamie Oliver", ("Jamie", "Oliver")),
+        ("Tory Treasurer Lord", None),
+        ("Lib Dem", None),
+        ("The Lib Dems", None),
+        ("Lib Dem Mark Oaten", ("Mark", "Oaten")),
+    ],
+)
+def test_descriptions_stay_out_of_names(span, expected):
+    assert clean_person(span) == expected
+
+
+def test_all_caps_headlines_name_uk_and_usa_but_not_us():
+    found = [name for _, _, name in find_countries("UK AND USA TALKS: US SEES GAIN", all_caps=True)]
+    assert found == ["United Kingdom", "United States"]
+
+
+def test_a_list_page_cannot_flood_the_people(entity_extractor):
+    from indexer.entities import MAX_PEOPLE
+
+    names = [
+        f"{first} {last}"
+        for first in ("Anna", "Boris", "Carl", "Dora", "Emil", "Fay")
+        for last in ("Abbot", "Baxter", "Cole", "Drury", "Ellis")
+    ]
+    body = (
+        "Chef Jamie Oliver backed the campaign. Jamie Oliver said it mattered.\n\n"
+        + "\n\n".join(f"MP {name} signed the letter." for name in names)
+    )
+    people = entity_extractor.extract("Campaign", body).people
+    assert len(names) + 1 > MAX_PEOPLE
+    assert people == ("Jamie Oliver",)
+
+
+def test_a_one_word_place_the_text_uses_as_something_else():
+    from indexer.entities import _not_used_as_place
+
+    texts = ["A Porky's prequel", "Raunchy means like Porky's, she says.", "Porky's again."]
+    assert _not_used_as_place("Porky", texts, 1)  # tagged once in three
+    assert not _not_used_as_place("Porky", texts, 2)
+    assert not _not_used_as_place("Texas", ["Texas", "in Texas", "Texas"], 1)  # a US state
+
+
+def test_regions_and_constituencies_are_not_people(entity_extractor):
+    body = "West Devon voted. Milton Keynes South counted late. Oliver North spoke."
+    people = entity_extractor.extract("", body).people
+    assert "West Devon" not in people and "Milton Keynes South" not in people
+
+
+def test_a_quoted_speaker_is_one_of_the_people():
+    from indexer.documents import Article
+    from indexer.prepare import add_quotes
+
+    article = Article(
+        id="a",
+        source="s",
+        title="A new mayor",
+        body='"This is the second time I am making history," said Nadia Mohamed.',
+        people=("Jake Spano",),
+    )
+    (done,) = add_quotes([article])
+    assert done.people == ("Jake Spano", "Nadia Mohamed")
+
+
+def test_a_title_case_dateline_is_a_place_not_a_person(entity_extractor):
+    segments = split_article("", "Sioux Falls, April 7 - Hog prices opened higher.")
+    assert segments[0].dateline_places == ("Sioux Falls",)
+    result = entity_extractor.extract("", "Sioux Falls, April 7 - Hog prices opened higher.")
+    assert result.people == () and "Sioux Falls" in result.places

@@ -190,6 +190,125 @@ def test_odd_input_gives_no_quotations(body):
 )
 def test_any_text_gives_well_formed_quotations(body):
     for quote in find_quotes(body, ("Ann Lee",)):
-        assert quote.text.strip() and len(quote.text.split()) >= 2
+        assert quote.text.strip()
+        assert len(quote.text.split()) >= 2 or quote.speaker is not None
         for start, end in quote.spans:
             assert 0 <= start < end <= len(body)
+
+
+# Cases a user met on BBC News articles (issue 17), each cut down to its pattern.
+@pytest.mark.parametrize(
+    ("body", "people", "quote", "speaker"),
+    [
+        (  # a relative clause between the name and the verb; "He" is that name
+            "Tony Blair apologised. Gerry Conlon - who was wrongly convicted - said the "
+            'families were pleased. He said Mr Blair had "listened to everyone".',
+            ("Tony Blair", "Gerry Conlon"),
+            "listened to everyone",
+            "Gerry Conlon",
+        ),
+        (  # "went on to say:", and a later "Mr Blair said" in the same paragraph
+            'Shadow Home Secretary David Davis spoke. He went on to say: "We regard it as '
+            'essential." Mr Blair said the powers were renewable.',
+            ("David Davis", "Tony Blair"),
+            "We regard it as essential.",
+            "David Davis",
+        ),
+        (  # an opening phrase without its comma, then a role the article does not name
+            'In his New Year message the Liberal Democrat leader said it was "the politics '
+            'of fear". Charles Kennedy said it again.',
+            ("Charles Kennedy",),
+            "the politics of fear",
+            "Charles Kennedy",
+        ),
+        (
+            'In his televised news conference Reagan said it was "a good deal" for all.',
+            ("Ronald Reagan",),
+            "a good deal",
+            "Ronald Reagan",
+        ),
+        (
+            'In a statement the RSPCA said it had "grave concerns" about it.',
+            (),
+            "grave concerns",
+            "the RSPCA",
+        ),
+        (
+            "In a statement, detainee 'A' in Woodhill Prison said: \"I hope the government "
+            'will act."',
+            (),
+            "I hope the government will act.",
+            "detainee 'A' in Woodhill Prison",
+        ),
+        (
+            "Patricia Hewitt said it was a priority. The minister told delegates that "
+            'ending "career sexism" was vital.',
+            ("Patricia Hewitt",),
+            "career sexism",
+            "Patricia Hewitt",
+        ),
+        (  # an abbreviation goes by the name the article introduced
+            "Growth is needed, the International Monetary Fund (IMF) has said. The IMF said "
+            'it saw "a lack of transparency".',
+            (),
+            "a lack of transparency",
+            "the International Monetary Fund",
+        ),
+        (  # "has said" is no "… as said"
+            'Growth needs "sustained and deep reform efforts", the International Monetary '
+            "Fund has said.",
+            (),
+            "sustained and deep reform efforts",
+            "the International Monetary Fund",
+        ),
+    ],
+)
+def test_speakers_from_unseen_text(body, people, quote, speaker):
+    assert (quote, speaker) in quotes_of(body, people)
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        # the person named before the organisation he speaks for
+        ('Colin Asplin, Blackpool Hotel Association said: "We tried hard."', "Colin Asplin"),
+        (
+            '"Plastics will grow," Colin Asplin, GenCorp chairman and chief executive said.',
+            "Colin Asplin",
+        ),
+        # a broadcaster relaying someone's words: the one quoted
+        ('Tehran Radio quoted Rafsanjani as saying: "We will respond."', "Ali Rafsanjani"),
+    ],
+)
+def test_the_person_behind_an_organisation_or_a_broadcaster(body, speaker):
+    people = ("Colin Asplin", "Ali Rafsanjani")
+    (quote, speaker_found), *_ = quotes_of(body, people)
+    assert speaker_found == speaker
+
+
+def test_a_passive_naming_verb_has_no_speaker():
+    body = 'The portrait is of a young man who was dubbed "the noble savage and more" then.'
+    assert [speaker for _, speaker in quotes_of(body)] in ([], [None])
+
+
+def test_a_quotation_over_paragraphs_takes_the_verb_of_its_last_paragraph():
+    body = (
+        "Financial Corp said it was exploring alternatives.\n\n"
+        '"We are responsible to our shareholders.\n\n'
+        '"Any proposal will be viewed from this perspective," Financial Corp chairman '
+        "William Popejoy said in a statement."
+    )
+    quotes = quotes_of(body, ("William Popejoy",))
+    assert [speaker for _, speaker in quotes] == ["William Popejoy"]
+
+
+def test_a_one_word_quotation_of_a_speaker_is_kept_but_not_a_term():
+    said = 'Robert Salomon said the outlook was "difficult" this year.'
+    assert quotes_of(said, ("Robert Salomon",)) == [("difficult", "Robert Salomon")]
+    term = 'Robert Salomon said the so-called "lockup" devices were legal.'
+    assert quotes_of(term, ("Robert Salomon",)) == []
+
+
+def test_a_fragment_is_no_speaker():
+    body = 'The unit will issue farm securities for resale to investors-- said to be "new".'
+    assert [speaker for _, speaker in quotes_of(body)] in ([], [None])

@@ -33,7 +33,8 @@ spaCy parser would cost more than the whole NER pass):
    it in its paragraph; a paragraph that opens with a quotation of no one named continues
    the previous paragraph's speaker. ``Quote.basis`` records which of these applied.
 
-Quotations of one word (scare quotes) are dropped; so are unattributed ones shorter than
+Quotations of one word (scare quotes, terms) are dropped, unless a lower-case word said by
+a speech verb of its own sentence ("was “difficult”"); so are unattributed ones shorter than
 ``MIN_UNATTRIBUTED_WORDS`` words and unattributed ones in Title Case (titles of works).
 """
 

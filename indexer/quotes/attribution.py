@@ -44,6 +44,7 @@ def find_quotes(body: str, people: Sequence[str] = ()) -> list[Quote]:
         return []  # most wire copy: nothing to find
     names = sorted((tuple(p.split()) for p in people if p.strip()), key=len, reverse=True)
     state = State(names, {fold(" ".join(n)): n for n in names}, body)
+    state.first_person = next((p for p in people if len(p.split()) > 1), None)
     pieces: list[Piece] = []
     previous_speaker: Speaker | None = None  # the last speaker of the previous paragraph
     for index, (start, end) in enumerate(paragraphs(body)):
@@ -52,11 +53,15 @@ def find_quotes(body: str, people: Sequence[str] = ()) -> list[Quote]:
         masked = mask_quoted(text, para_pieces)
         ends = sentence_ends(text, masked, para_pieces)
         events = speech_events(masked, ends, para_pieces)
+        # Whom "he" meant at each point of the paragraph: its events are resolved before
+        # its quotations, so a later "Mr Blair said" must not answer an earlier "He …:".
+        person_at = [(-1, state.last_person)]
         for event in events:
             state.upto = start + event.start
             event.speaker = resolve_event(event, events, state)
             if event.speaker is not None:
                 remember(state, event.speaker)
+            person_at.append((event.start, state.last_person))
         for piece in para_pieces:
             event = verb_of(piece, events, ends, masked, para_pieces)
             if event is not None and event.speaker is not None:
@@ -71,7 +76,10 @@ def find_quotes(body: str, people: Sequence[str] = ()) -> list[Quote]:
         for piece in para_pieces:
             if piece.speaker is None:
                 state.upto = start + piece.open
+                latest = state.last_person
+                state.last_person = [who for at, who in person_at if at < piece.open][-1]
                 piece.speaker = colon_speaker(piece, masked, ends, state)
+                state.last_person = latest
                 if piece.speaker is not None:
                     piece.own, piece.route = True, "colon"
         fill_from_neighbours(para_pieces, events, masked, ends)
@@ -107,9 +115,9 @@ def verb_of(
         if following:
             stop = min(stop, following[0])
         after = [e for e in events if piece.close < e.start < stop]
-        if after and not masked[piece.close + 1 : after[0].start].strip(" ,\n\t").endswith(
-            tuple(BOUNDARY_WORDS)
-        ):
+        between = masked[piece.close + 1 : after[0].start].split() if after else []
+        # "…," he said, but not "“…” that he said" (a whole word: "has" is no "as").
+        if after and not (between and between[-1].strip(",").casefold() in BOUNDARY_WORDS):
             return after[0]
     start = sentence_start(ends, piece.open)
     before = [e for e in events if start <= e.start < piece.open]
@@ -171,18 +179,24 @@ def assemble(body: str, pieces: Sequence[Piece]) -> list[Quote]:
             groups.append([piece])
     quotes = []
     for group in groups:
-        speaker = next((p.speaker for p in group if p.speaker is not None), None)
+        # A quotation over several paragraphs is said by the verb of any of its pieces (news
+        # style names the speaker at the first paragraph's end or the last's), before a
+        # speaker carried on from the paragraph before it.
+        attributed = [p for p in group if p.speaker is not None]
+        by_verb = [p for p in attributed if p.route.startswith("verb")]
+        chosen = (by_verb or attributed or [None])[0]
+        speaker = chosen.speaker if chosen is not None else None
         spans = tuple(span for p in group if (span := _trim(body, p.inner))[0] < span[1])
         if not spans:
             continue
         text = " ".join(" ".join(body[s:e].split()) for s, e in spans).strip()
         text = text.rstrip(",;: ")
         count = len(text.split())
-        if count < MIN_WORDS:
+        if count < MIN_WORDS and not _one_word_quotation(body, group, text, chosen):
             continue
         if speaker is None and (count < MIN_UNATTRIBUTED_WORDS or _title_case(text)):
             continue
-        route = next((p.route for p in group if p.speaker is not None), "")
+        route = chosen.route if chosen is not None else ""
         quotes.append(
             Quote(
                 text=text,
@@ -193,6 +207,26 @@ def assemble(body: str, pieces: Sequence[Piece]) -> list[Quote]:
             )
         )
     return quotes
+
+
+# Before a one-word span, words that make it a term or a name, not a quotation.
+_TERM_BEFORE = re.compile(
+    r"(?:\b(?:so-called|called|dubbed|termed|named|as|the|a|an|its|their|his|her|of)|[A-Z]\w*)"
+    r"\s*[\"“‘]?$"
+)
+
+
+def _one_word_quotation(body: str, group: Sequence[Piece], text: str, chosen) -> bool:
+    """Whether a one-word quoted span is someone's word ("excessive", "difficult"): a
+    lower-case word, said by a speech verb of its own sentence, not a term or name
+    ("so-called “hold”", "the “B” shares", "Silkworm")."""
+    if chosen is None or not chosen.route.startswith("verb") or len(group) != 1:
+        return False
+    word = text.strip(".,;:!?")
+    if not word.isalpha() or not word.islower() or len(word) < 4:
+        return False
+    start = group[0].inner[0]
+    return not _TERM_BEFORE.search(body, max(0, start - 30), start)
 
 
 def _trim(body: str, span: tuple[int, int]) -> tuple[int, int]:

@@ -82,3 +82,4 @@ class State:
     upto: int = 0  # where the speech verb being resolved stands in the body
     last_person: Speaker | None = None
     last_org: Speaker | None = None
+    first_person: str | None = None  # the article's first-named person, its subject as a rule

@@ -137,9 +137,31 @@ def resolve_event(event: Event, events: Sequence[Event], state: State) -> Speake
 def speaker_for(subject: str, state: State) -> Speaker | None:
     """The speaker a subject names, marked with how it was found (``via``)."""
     found = _speaker_of(subject, state)
+    if found is not None and found.kind == "org":
+        found = replace(found, name=_expand_acronym(found.name, state))
     if found is None or found.via:
         return found
     return replace(found, via=found.kind)
+
+
+def _expand_acronym(name: str, state: State) -> str:
+    """ "the IMF" -> "the International Monetary Fund" where the article introduced the
+    name with its abbreviation: "the International Monetary Fund (IMF)"."""
+    bare = name[4:] if name.startswith(("the ", "The ")) else name
+    if not (1 < len(bare) <= 8 and bare.replace(".", "").isalpha() and bare.isupper()):
+        return name
+    spelled = re.search(
+        rf"(?P<full>[A-Z][\w'’&.-]*(?:\s+(?:of|and|for|on|the|&|[A-Z][\w'’&.-]*)){{1,7}})"
+        rf"\s+\({re.escape(bare)}\)",
+        state.text,
+    )
+    if not spelled:
+        return name
+    full = spelled.group("full")
+    if full.startswith("The "):
+        full = full[4:]
+    before = state.text[max(0, spelled.start() - 4) : spelled.start()]
+    return f"the {full}" if before.casefold().endswith("the ") else full
 
 
 def _speaker_of(subject: str, state: State) -> Speaker | None:
@@ -183,8 +205,12 @@ def _speaker_of(subject: str, state: State) -> Speaker | None:
         and not PREPOSITIONS & {w.casefold() for w in words}
     ):
         return Speaker(_lower_first(words), "unnamed")  # "Finance Ministry sources"
+    if first[:1].islower() and first not in INDEFINITE and not _names_someone(words):
+        return None  # "issue farm securities for resale to investors--": a fragment
     if first in INDEFINITE or (first[:1].islower() and not name_runs(words)):
         return Speaker(_lower_first(words), "unnamed")
+    if first[:1].islower() and _names_only_after_preposition(words):
+        return Speaker(" ".join(words), "unnamed")  # "detainee 'A' in Woodhill Prison"
     if first in UNNAMED_HEADS and words[0][:1].isupper():
         return Speaker(_lower_first(words), "unnamed")  # "Analysts said"
     runs = name_runs(words, joiners=PARTICLES)
@@ -214,6 +240,32 @@ def _speaker_of(subject: str, state: State) -> Speaker | None:
     lead = runs[0] if words[0][:1].isupper() else runs[-1]
     name = " ".join(w for w in lead if not w.endswith("-based")) or lead[-1]
     return Speaker(_full_org(name, state), "org")
+
+
+_SPEAKER_NOUNS = PERSON_HEADS | UNNAMED_HEADS | ROLES | ORG_NOUNS | {"detainee", "prisoner"}
+
+
+def _names_someone(words: Sequence[str]) -> bool:
+    """Whether a lower-case subject holds a noun for a speaker ("government spokesman",
+    "detainee 'A'"), or a capitalised name, as a fragment of a clause does not."""
+    for word in words:
+        bare = word.strip(",.;:()'’-").casefold()
+        if word[:1].isupper() or bare in _SPEAKER_NOUNS or bare.rstrip("s") in _SPEAKER_NOUNS:
+            return True
+    return False
+
+
+def _names_only_after_preposition(words: Sequence[str]) -> bool:
+    """Whether every capitalised word of a subject follows an "in"/"at"/"of": the head
+    before is a description, the name a place or employer ("detainee 'A' in Woodhill
+    Prison"), unlike "analyst Bob Hart of Hart Securities"."""
+    seen_preposition = False
+    for word in words:
+        if word.casefold() in ("in", "at", "from", "of", "for"):
+            seen_preposition = True
+        elif word[:1].isupper() and not seen_preposition:
+            return False
+    return seen_preposition
 
 
 def _issuer(noun: str, state: State) -> Speaker | None:
@@ -297,10 +349,14 @@ def _by_role(words: Sequence[str], state: State) -> Speaker | None:
     role = words[-1].casefold()
     if len(words) == 2 and role in ORG_NOUNS:
         return _by_org_noun(role, state)
+    # "the president", "the foreign secretary"; "the Liberal Democrat leader" (a party or
+    # an organisation before the role).
+    capitalised = not all(w.islower() for w in words[1:])
     if (
-        len(words) > 3
+        len(words) > (5 if capitalised else 3)
         or role not in ROLES | PERSON_HEADS
-        or not all(w.islower() for w in words[1:])
+        or not words[-1].islower()
+        or (capitalised and (role not in ROLES or not all(w[:1].isupper() for w in words[1:-1])))
     ):
         return None
     pattern = re.compile(
@@ -316,13 +372,23 @@ def _by_role(words: Sequence[str], state: State) -> Speaker | None:
             return Speaker(" ".join(tokens), "person")
     # "a company spokesman said …" … "the spokesman told Reuters": the first description.
     introduced = re.compile(
-        rf"\b(?:[Aa]n?|[Oo]ne)\s+(?:(?!(?:of|the|to|and|in|on)\b)[\w.'’-]+\s+){{0,4}}?"
+        # Not across a sentence's end: "… a priority. The minister" is no description.
+        rf"\b(?:[Aa]n?|[Oo]ne)\s+(?:(?!(?:of|the|The|to|and|in|on)\b)(?![\w'’-]{{4,}}\.\s)"
+        rf"[\w.'’-]+\s+){{0,4}}?"
         rf"{re.escape(role)}\b"
         r"(?:\s+(?:for|at|of|from)\s+(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})?"
     )
     found = list(introduced.finditer(state.text, 0, state.upto))
     if found:
         return Speaker(_lower_first(found[-1].group(0).split()), "unnamed")
+    if role in ROLES and role not in PERSON_HEADS:
+        # "the minister" where the article never wrote "Minister X": the person who spoke
+        # last, else the article's first-named person ("the Trade and Industry Secretary
+        # has said" ... "Patricia Hewitt said").
+        if state.last_person is not None and state.last_person.kind == "person":
+            return state.last_person
+        if state.first_person is not None:
+            return Speaker(state.first_person, "person")
     return None
 
 

@@ -13,7 +13,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from indexer.names import NAME_JOINERS, name_runs
+from indexer.names import NAME_JOINERS, ORG_WORDS, name_runs
 from indexer.quotes.marks import MASK, no_full_stop, sentence_end, sentence_start
 from indexer.quotes.model import Event, Piece
 from indexer.quotes.words import (
@@ -39,6 +39,10 @@ _VERB = re.compile(
 )
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _CALLED_NOT_SPEECH = re.compile(r"\s+(?:for|on|off|up|in|out|back|upon)\b")
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+)?$")
+# Words opening a sentence's phrase that may run into its subject without a comma.
+OPENING_PREPOSITIONS = frozenset({"in", "on", "at", "after", "before", "during", "from", "with"})
+_QUOTED_AS = re.compile(r"\bquoted\s+((?:\S+\s+){0,7}?\S+)\s+as\s+$")
 _WITH_SUBJECT = re.compile(r"\bwith\s+((?:\S+\s+){0,5}?\S+)\s+$")
 
 
@@ -61,8 +65,15 @@ def speech_events(masked: str, ends: Sequence[int], pieces: Sequence[Piece]) -> 
         )
         event = Event(match.start(), match.end(), participle)
         with_subject = _WITH_SUBJECT.search(masked, lo, match.start()) if participle else None
-        if with_subject:  # "…, with a spokesperson saying: “…”"
+        quoted_as = _QUOTED_AS.search(masked, lo, match.start()) if participle else None
+        if quoted_as:  # "Tehran Radio quoted Rafsanjani as saying": the one quoted
+            event.participle, event.subject = False, quoted_as.group(1)
+        elif with_subject:  # "…, with a spokesperson saying: “…”"
             event.participle, event.subject = False, with_subject.group(1)
+        elif (
+            not participle and verb in NOT_INVERTIBLE and _PASSIVE.search(masked, lo, match.start())
+        ):
+            pass  # "who was dubbed “…”", "he was told": the subject did not say it
         elif not participle:
             before = masked[lo : match.start()]
             if before.strip(" ,\n\t") or verb in NOT_INVERTIBLE:
@@ -80,6 +91,12 @@ def _subject_before(text: str) -> str | None:
     if MASK in text:
         text = text[text.rfind(MASK) + 1 :]
     words = text.split()
+    if len(words) > 1 and words[-1].casefold() == "to":
+        # "He went on to say", "she wanted to stress": the subject is before the verbs.
+        words.pop()
+        for _ in range(2):
+            if len(words) > 1 and words[-1].islower() and words[-1] not in PRONOUNS_PERSON:
+                words.pop()
     while words and words[-1].casefold().strip(",") in AUXILIARIES:
         words.pop()
     if words and words[-1].casefold() == "who":
@@ -87,6 +104,12 @@ def _subject_before(text: str) -> str | None:
     text = _PARENTHESES.sub("", " ".join(words))
     segments = [seg.strip() for seg in re.split(r"\s*(?:[,;:—–]|\s-\s)\s*", text)]
     candidate = segments[-1] if segments else ""
+    if len(segments) > 1 and _is_name_like(segments[-2]) and len(segments[-2].split()) > 1:
+        ends_in_role = bool(candidate) and candidate.split()[-1].islower()
+        if (_is_org_name(candidate) or ends_in_role) and not _is_org_name(segments[-2]):
+            # "Colin Asplin, Blackpool Hotel Association said", "A. William Reynolds,
+            # GenCorp chairman and chief executive officer said": the name before.
+            candidate = segments[-2]
     if not candidate or _is_role(candidate):
         # An apposition or relative clause between the subject and the verb: "Smith, 45,
         # said", "James Fry, vice-president of GM said", "Frank Naylor, chairman of the
@@ -106,10 +129,28 @@ def _subject_before(text: str) -> str | None:
                     ),
                     "",
                 )
-    candidate = _after_boundary(candidate)
+    candidate = _after_boundary(_after_opening_phrase(candidate))
     if not candidate or len(candidate.split()) > MAX_SUBJECT_WORDS:
         return None
     return candidate
+
+
+def _after_opening_phrase(text: str) -> str:
+    """The subject after a sentence's opening phrase: "In a statement the RSPCA" -> "the
+    RSPCA", "On the tsunami he" -> "he", "In his message the party leader" -> "the party
+    leader" (a phrase without its comma)."""
+    words = text.split()
+    if len(words) < 2 or words[0].casefold() not in OPENING_PREPOSITIONS:
+        return text
+    for i in range(len(words) - 1, 0, -1):
+        word = words[i].casefold()
+        if word in PRONOUNS_PERSON | PRONOUNS_ORG and i == len(words) - 1:
+            return words[i]
+        if word in ("the", "a", "an") and i > 1:
+            return " ".join(words[i:])
+    # "In his televised news conference Reagan": the name that ends it.
+    run = list(itertools.takewhile(lambda w: w[:1].isupper(), reversed(words[1:])))
+    return " ".join(reversed(run)) if run and len(run) < len(words) - 1 else text
 
 
 def _after_boundary(text: str) -> str:
@@ -163,8 +204,16 @@ def _is_role(text: str) -> bool:
     first = word.casefold()
     if first in {"the", "a", "an", "its", "his", "her"} or text.replace(" ", "").isdigit():
         return True
+    if first in ("who", "which", "whose"):
+        return True  # "Gerry Conlon - who was wrongly convicted - said": a relative clause
     pronoun = first in PRONOUNS_PERSON | PRONOUNS_ORG | PRONOUNS_NONE
     return word[:1].islower() and not pronoun and first not in UNNAMED_HEADS
+
+
+def _is_org_name(text: str) -> bool:
+    """A capitalised name ending in an organisation's word ("Blackpool Hotel Association")."""
+    words = text.split()
+    return _is_name_like(text) and words[-1].casefold().strip(".") in ORG_WORDS
 
 
 def _is_name_like(text: str) -> bool:
