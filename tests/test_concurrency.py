@@ -59,6 +59,10 @@ def test_queries_never_fail_while_the_index_is_rebuilt(tmp_path):
             "/articles/old-010.txt",
             "/suggest?q=bri",
             "/?q=bridge",
+            # issue 16's endpoints: related stories, every version, quotations' first use
+            "/articles/old-010.txt/related?limit=5",
+            "/search?q=bridge&collapse=false",
+            "/quotes?q=bridge&sort=oldest",
         ]
 
         def client(offset: int) -> None:
