@@ -6,7 +6,7 @@ documents hold a word, every block must be decompressed and unpickled, positions
 At 16x Reuters (305k stories) that decoding was most of a keyword search (bench/RESULTS.md,
 "Postings arrays on disk"). So a build writes, for every finished segment, the document
 numbers and frequencies of each of its posting lists as four ``.npy`` files that a search
-maps into memory (``numpy.load(mmap_mode="r")``): reading a word's postings is a slice.
+reads by the slice (one ``pread``, no decoding): reading a word's postings is a slice.
 Positions stay in Whoosh's blocks (only exact phrases and snippets read them).
 
 Files of segment ``MAIN_<id>`` (named so that Whoosh's own clean-up deletes them with the
@@ -227,7 +227,8 @@ def write_missing(ix) -> int:
 
 
 class SegmentArrays:
-    """One segment's posting arrays, mapped from disk (nothing is read until used)."""
+    """One segment's posting arrays: the small ones in memory, the large ones read by the
+    slice from disk when used (``_Part``)."""
 
     def __init__(self, keys, starts, docs, freqs, bstarts, blocks, bfirst, hot, pptr, pos):
         self.keys, self.starts, self.docs, self.freqs = keys, starts, docs, freqs
@@ -289,10 +290,62 @@ class SegmentArrays:
         return self.docs[start:end], self.pptr[base : base + end - start + 1], self.pos
 
 
+# The small files (one value a posting list) are read whole; the others by the slice.
+SMALL_PARTS = ("keys", "starts", "bstarts", "hot")
+
+
+class _Part:
+    """One large ``.npy`` file, read by the slice (``os.pread``) when indexed, never mapped:
+    a serving worker holds only what its queries read (mapped pages of files count in each
+    worker's resident memory; bench/RESULTS.md, "Posting arrays on disk")."""
+
+    def __init__(self, path: Path):
+        with open(path, "rb") as fh:
+            version = np.lib.format.read_magic(fh)
+            read_header = (
+                np.lib.format.read_array_header_1_0
+                if version == (1, 0)
+                else np.lib.format.read_array_header_2_0
+            )
+            shape, _fortran, dtype = read_header(fh)
+            self._offset = fh.tell()
+        self.path, self.dtype, self._size = path, dtype, int(shape[0]) if shape else 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def _read(self, start: int, end: int) -> np.ndarray:
+        start, end = max(0, start), min(self._size, end)
+        if end <= start:
+            return np.zeros(0, dtype=self.dtype)
+        size = self.dtype.itemsize
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            raw = os.pread(fd, (end - start) * size, self._offset + start * size)
+        finally:
+            os.close(fd)
+        return np.frombuffer(raw, dtype=self.dtype)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop, _ = key.indices(self._size)
+            return self._read(start, stop)
+        index = np.asarray(key, dtype=np.int64)
+        if not index.size:
+            return np.zeros(index.shape, dtype=self.dtype)
+        lo = int(index.min())
+        return self._read(lo, int(index.max()) + 1)[index - lo]
+
+
 @lru_cache(maxsize=256)
 def _open(folder: str, segment_id: str, stamp: int) -> SegmentArrays | None:
     try:
-        parts = [np.load(_path(folder, segment_id, p), mmap_mode="r") for p in PARTS]
+        parts = [
+            np.load(_path(folder, segment_id, p))
+            if p in SMALL_PARTS
+            else _Part(_path(folder, segment_id, p))
+            for p in PARTS
+        ]
     except (OSError, ValueError):
         return None
     return SegmentArrays(*parts)
