@@ -44,7 +44,7 @@ them) is read block by block, as before.
 Parts:
     ``write_segment_arrays(storage, schema, segment)``: the four files of one segment;
     ``write_missing(ix)``: the files of every segment of ``ix`` that lacks them;
-    ``SegmentArrays.open(storage, segment_id)``: one segment's mapped arrays, or None;
+    ``SegmentArrays.open(storage, segment_id)``: one segment's arrays (read by the slice), or None;
     ``read_blocks(matcher)``: one Whoosh posting list's documents and frequencies, block
     by block (what the files hold, and the reader for segments without them).
 """
@@ -269,7 +269,7 @@ class SegmentArrays:
         )
 
     def block_map(self, info) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """For the posting list of ``info``: its documents (mapped), and the offset and
+        """For the posting list of ``info``: its documents, and the offset and
         first posting of each of its blocks; None when the arrays do not hold it."""
         i = self._index(info)
         if i is None:
@@ -280,7 +280,7 @@ class SegmentArrays:
 
     def positions(self, info) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """For a common word's posting list: its documents, where each posting's positions
-        start (and the last ends) in the third, and the positions (all mapped); None for
+        start (and the last ends) in the third, and the positions file (read by the slice); None for
         a list without positions here."""
         i = self._index(info)
         if i is None or int(self.hot[i]) < 0:
