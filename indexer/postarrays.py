@@ -42,7 +42,11 @@ from the term info, as cheap as it gets. A segment without the files (an index b
 them) is read block by block, as before.
 
 Parts:
-    ``write_segment_arrays(storage, schema, segment)``: the four files of one segment;
+    ``SegmentRecorder``: keeps the posting lists a segment writer writes (the writer
+    processes of a build attach one), so their files are written without reading the
+    segment back;
+    ``write_segment_arrays(storage, schema, segment)``: the files of one finished segment,
+    read back from its Whoosh files;
     ``write_missing(ix)``: the files of every segment of ``ix`` that lacks them;
     ``SegmentArrays.open(storage, segment_id)``: one segment's arrays (read by the slice), or None;
     ``read_blocks(matcher)``: one Whoosh posting list's documents and frequencies, block
@@ -57,7 +61,7 @@ from itertools import chain
 from pathlib import Path
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3PostingsWriter
 from whoosh.reading import SegmentReader
 
 PARTS = ("keys", "starts", "docs", "freqs", "bstarts", "blocks", "bfirst", "hot", "pptr", "pos")
@@ -115,20 +119,41 @@ def read_blocks(
     return np.concatenate(ids_parts), np.concatenate(weight_parts)
 
 
+class _Lists:
+    """The posting lists of one segment as they are gathered, in ``.pst`` order: what the
+    array files are made from."""
+
+    def __init__(self, doc_count: int) -> None:
+        self.hot_docs = max(HOT_MIN_DOCS, int(HOT_SHARE * doc_count))
+        self.keys: list[int] = []
+        self.docs: list[np.ndarray] = []
+        self.freqs: list[np.ndarray] = []
+        self.blocks: list[list] = []
+        self.hot: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # list -> (counts, positions)
+
+    def add(self, key: int, ids, weights, blocks: list, format_, values: list | None) -> None:
+        """One list: its key, documents, frequencies, blocks, and (a common word's, with a
+        positions format) its encoded values."""
+        if values is not None:
+            self.hot[len(self.keys)] = _positions(format_.decoder("positions"), values)
+        self.keys.append(key)
+        self.docs.append(np.asarray(ids, dtype=np.int32))
+        self.freqs.append(np.asarray(weights, dtype=np.float32))
+        self.blocks.append(blocks)
+
+    def wants_positions(self, doc_frequency: int, format_) -> bool:
+        return doc_frequency >= self.hot_docs and format_.supports("positions")
+
+
 def write_segment_arrays(storage, schema, segment) -> int:
-    """Write the four array files of ``segment`` into ``storage``'s folder; the number of
-    posting lists they hold."""
+    """Write the array files of a finished ``segment`` into ``storage``'s folder, read back
+    from its Whoosh files; the number of posting lists they hold."""
+    lists = _Lists(segment.doc_count_all())
     reader = SegmentReader(storage, schema, segment)
     try:
         terms = reader._terms  # noqa: SLF001
         codec = terms._codec  # noqa: SLF001
         postfile = terms._postfile  # noqa: SLF001
-        keys: list[int] = []
-        docs_parts: list[np.ndarray] = []
-        freq_parts: list[np.ndarray] = []
-        block_parts: list[list] = []
-        hot_parts: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # list -> (counts, positions)
-        hot_docs = max(HOT_MIN_DOCS, int(HOT_SHARE * segment.doc_count_all()))
         for (fieldname, _text), info in terms.items():
             if info.is_inlined() or fieldname not in schema:
                 continue
@@ -137,17 +162,95 @@ def write_segment_arrays(storage, schema, segment) -> int:
                 continue
             matcher = codec.postings_reader(postfile, info, format_)
             blocks: list = []
-            hot = info.doc_frequency() >= hot_docs and format_.supports("positions")
-            raw: list | None = [] if hot else None
+            raw: list | None = [] if lists.wants_positions(info.doc_frequency(), format_) else None
             ids, weights = read_blocks(matcher, blocks, raw)
-            if hot:
-                hot_parts[len(keys)] = _positions(format_.decoder("positions"), raw)
-            block_parts.append(blocks)
-            keys.append(info.extent()[0])
-            docs_parts.append(ids.astype(np.int32))
-            freq_parts.append(weights)
+            lists.add(info.extent()[0], ids, weights, blocks, format_, raw)
     finally:
         reader.close()
+    return _save(storage.folder, segment.segment_id(), lists)
+
+
+class RecordingPostingsWriter(W3PostingsWriter):
+    """Whoosh's posting list writer that also keeps what it writes, for the array files:
+    a segment's arrays then cost no second reading of its postings (``SegmentRecorder``)."""
+
+    def record_into(self, lists: _Lists, fieldobj) -> None:
+        self._lists = lists
+        self._format_ok = fieldobj.format is not None
+        self._rec_positions = self._format_ok and fieldobj.format.supports("positions")
+
+    def start_postings(self, format_, terminfo):
+        super().start_postings(format_, terminfo)
+        self._rec_blocks: list = []
+        self._rec_ids: list = []
+        self._rec_weights: list = []
+        self._rec_values: list | None = [] if self._rec_positions else None
+        self._rec_count = 0
+
+    def _write_block(self, last=False):
+        position = self._postfile.tell()
+        if not self._blockcount:  # the header Whoosh writes before a list's first block
+            position += len(WHOOSH3_HEADER_MAGIC)
+        self._rec_blocks.append((position, self._rec_count))
+        self._rec_ids.append(self._ids)
+        self._rec_weights.append(self._weights)
+        if self._rec_values is not None:
+            self._rec_values.extend(self._values)
+        self._rec_count += len(self._ids)
+        super()._write_block(last)
+
+    def finish_postings(self):
+        start = self._startoffset
+        terminfo = super().finish_postings()
+        if self._format_ok and self._rec_blocks:  # an inlined list wrote no block
+            count = self._rec_count
+            values = self._rec_values
+            if not self._lists.wants_positions(count, self._format):
+                values = None
+            ids = np.concatenate([np.frombuffer(a, dtype=np.uint32) for a in self._rec_ids])
+            weights = np.concatenate(
+                [np.frombuffer(a, dtype=np.float32) for a in self._rec_weights]
+            )
+            self._lists.add(start, ids, weights, self._rec_blocks, self._format, values)
+        self._rec_blocks = self._rec_ids = self._rec_weights = self._rec_values = None
+        return terminfo
+
+
+class SegmentRecorder:
+    """Records the posting lists a Whoosh field writer writes, then writes their arrays.
+
+    ``attach(fieldwriter, doc_count)`` before the segment's postings are written;
+    ``save(storage, segment)`` once the segment is finished."""
+
+    def __init__(self) -> None:
+        self._lists: _Lists | None = None
+
+    def attach(self, fieldwriter, doc_count: int) -> None:
+        lists = self._lists = _Lists(doc_count)
+        start_field = fieldwriter.start_field
+
+        def recording_start_field(fieldname, fieldobj):
+            start_field(fieldname, fieldobj)
+            writer = fieldwriter._postwriter  # noqa: SLF001
+            if type(writer) is W3PostingsWriter:
+                writer.__class__ = RecordingPostingsWriter
+                writer.record_into(lists, fieldobj)
+
+        fieldwriter.start_field = recording_start_field
+
+    def save(self, storage, schema, segment) -> int:
+        """Write the arrays of ``segment`` (read back from its files if nothing was
+        recorded); how many lists they hold."""
+        lists, self._lists = self._lists, None
+        if lists is None:
+            return write_segment_arrays(storage, schema, segment)
+        return _save(storage.folder, segment.segment_id(), lists)
+
+
+def _save(folder: str, segment_id: str, lists: _Lists) -> int:
+    """Write the array files of one segment's gathered lists; how many lists they hold."""
+    keys, docs_parts, freq_parts, block_parts = lists.keys, lists.docs, lists.freqs, lists.blocks
+    hot_parts = lists.hot
     order = np.argsort(np.asarray(keys, dtype=np.int64), kind="stable")
     counts = np.array([len(docs_parts[i]) for i in order], dtype=np.int64)
     starts = np.zeros(len(order) + 1, dtype=np.int64)
@@ -185,8 +288,6 @@ def write_segment_arrays(storage, schema, segment) -> int:
         "blocks": np.ascontiguousarray(table[:, 0]),
         "bfirst": np.ascontiguousarray(table[:, 1]),
     }
-    folder = storage.folder
-    segment_id = segment.segment_id()
     # keys last: a segment whose keys file exists has all the others
     for part in (*PARTS[1:], "keys"):
         final = _path(folder, segment_id, part)

@@ -10,7 +10,8 @@ Parts:
     segment per process for the articles and one for their quotations, fed batches of
     records from the main process; ``finish()`` returns the finished segments;
     The article segment of each writer process gets its posting arrays
-    (``indexer.postarrays``) in that process, beside the segment;
+    (``indexer.postarrays``) in that process, beside the segment, from the lists recorded
+    as the segment was written;
     ``commit_with_segments(writer, segments)``: the main writer's commit (its deletions and
     Whoosh's merge of small older segments) with those segments added to the index as they
     are: no merge pass over the new documents.
@@ -61,10 +62,17 @@ class _Lengths:
 
 
 class SegmentBuilder(SegmentWriter):
-    """``SegmentWriter`` whose segment flush looks up field lengths without a stat each."""
+    """``SegmentWriter`` whose segment flush looks up field lengths without a stat each.
+
+    ``recorder``: a ``postarrays.SegmentRecorder`` that keeps the posting lists as the
+    segment is written (for its array files), or None."""
+
+    recorder: postarrays.SegmentRecorder | None = None
 
     def _flush_segment(self):
         self.perdocwriter.close()
+        if self.recorder is not None:
+            self.recorder.attach(self.fieldwriter, self.docnum)
         lengths = _Lengths(self.per_document_reader()) if self.codec.length_stats else None
         self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
         self.fieldwriter.close()
@@ -72,9 +80,15 @@ class SegmentBuilder(SegmentWriter):
             lengths.close()
 
 
-def open_writer(ix, limitmb: int, *, lock: bool = True) -> SegmentBuilder:
-    """A ``SegmentBuilder`` on ``ix`` (separate files per segment: see ``indexer.build``)."""
-    return SegmentBuilder(ix, limitmb=limitmb, compound=False, _lk=lock)
+def open_writer(
+    ix, limitmb: int, *, lock: bool = True, record_arrays: bool = False
+) -> SegmentBuilder:
+    """A ``SegmentBuilder`` on ``ix`` (separate files per segment: see ``indexer.build``);
+    ``record_arrays``: with a recorder for the segment's posting arrays."""
+    writer = SegmentBuilder(ix, limitmb=limitmb, compound=False, _lk=lock)
+    if record_arrays:
+        writer.recorder = postarrays.SegmentRecorder()
+    return writer
 
 
 def commit_with_segments(writer: SegmentWriter, segments: Sequence) -> None:
@@ -124,7 +138,7 @@ def _writer_main(article_dir: str, quote_dir: str, jobs, results, close_fds) -> 
         ix = whoosh_index.open_dir(article_dir)
         qx = whoosh_index.open_dir(quote_dir)
         writers = (
-            open_writer(ix, ARTICLE_LIMIT_MB, lock=False),
+            open_writer(ix, ARTICLE_LIMIT_MB, lock=False, record_arrays=True),
             open_writer(qx, QUOTE_LIMIT_MB, lock=False),
         )
         while (job := jobs.get()) is not None:
@@ -135,8 +149,8 @@ def _writer_main(article_dir: str, quote_dir: str, jobs, results, close_fds) -> 
         for writer in writers:
             if writer.docnum:
                 segments.append(writer._finalize_segment())
-                if writer is writers[0]:  # the articles' segment: its posting arrays too
-                    postarrays.write_segment_arrays(ix.storage, ix.schema, segments[-1])
+                if writer.recorder is not None:  # the articles' segment: its posting arrays
+                    writer.recorder.save(ix.storage, ix.schema, segments[-1])
             else:
                 writer._close_segment()
                 segments.append(None)

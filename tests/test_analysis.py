@@ -109,3 +109,29 @@ def test_the_spelling_words_hold_parts_and_joined_forms_unstemmed():
 def test_the_schema_version_was_bumped_for_the_new_analyzer():
     # Version 3 brought the hyphen analyzer; later changes bump it further.
     assert schema_module.SCHEMA_VERSION >= 3
+
+
+def test_the_fused_fold_and_stem_stages_give_whoosh_s_own_words():
+    """FoldFilter and EnglishStemFilter replace Lowercase, Charset and Stem filters for
+    speed only: every token, position and offset stays what Whoosh's stages give."""
+    from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
+    from whoosh.support.charset import accent_map
+
+    from indexer.schema import TOKEN_PATTERN, ApostropheFilter, HyphenFilter, name_analyzer
+
+    base = RegexTokenizer(TOKEN_PATTERN) | HyphenFilter() | ApostropheFilter()
+    folded = base | LowercaseFilter() | CharsetFilter(accent_map)
+    chains = [(folded | StemFilter(lang="en"), news_analyzer()), (folded, name_analyzer())]
+    text = (
+        "Running RUNNERS ran Łódź's İstanbul Weiß CAFÉ-au-lait e-mails U.S.-led talks, "
+        "mother-in-law's Kremlin’s under_score 3-1 ΣΊΣΥΦΟΣ Привет naïve bye-bye"
+    )
+
+    def tokens(chain, **kwargs):
+        keys = ("text", "pos", "startchar", "endchar")
+        return [tuple(getattr(t, k, None) for k in keys) for t in chain(text, **kwargs)]
+
+    for whoosh_chain, ours in chains:
+        for kwargs in ({"positions": True, "chars": True}, {"no_morph": True}, {"mode": "query"}):
+            want = tokens(whoosh_chain, **kwargs)
+            assert tokens(ours, **kwargs) == want and len(want) > 15

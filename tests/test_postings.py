@@ -13,13 +13,15 @@ import json
 import random
 from datetime import datetime
 
+import numpy as np
 import pytest
+from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.collectors import WrappingCollector
 
-from indexer import postarrays
+from indexer import postarrays, store
 from indexer.build import build_index
 from indexer.schema import news_analyzer
 from search_api import engine as engine_module
@@ -365,3 +367,36 @@ def test_common_words_have_position_arrays_that_match_whoosh(searcher):
             assert positions[pointers[k] : pointers[k + 1]].tolist() == m.value_as("positions")
         an_id = next(t for f, t in sub.all_terms() if f == "id")
         assert mapped.positions(sub._terms.term_info("id", an_id)) is None  # no positions
+
+
+def test_arrays_recorded_by_the_writer_processes_equal_those_read_back(tmp_path, monkeypatch):
+    """A build with writer processes records each segment's lists as it writes them; the
+    files must be those that reading the finished segment back gives (and not empty)."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for i in range(2):
+        _write(archive / f"part{i}.jsonl", _articles(10 + i, f"w{i}", 400))
+    monkeypatch.setattr(postarrays, "HOT_MIN_DOCS", 10)  # inherited by the forked writers
+    read_back = postarrays.write_segment_arrays
+
+    def no_reading_back(*args):
+        raise AssertionError("a segment's arrays were read back, not recorded")
+
+    monkeypatch.setattr(postarrays, "write_segment_arrays", no_reading_back)
+    build_index(archive, tmp_path / "index", workers=2)
+    monkeypatch.setattr(postarrays, "write_segment_arrays", read_back)
+    ix = whoosh_index.open_dir(str(store.current_generation(tmp_path / "index")))
+    folder = ix.storage.folder
+    segments = ix._segments()
+    assert len(segments) == 2  # one per writer process
+    for segment in segments:
+        sid = segment.segment_id()
+        recorded = {p: np.load(postarrays._path(folder, sid, p)) for p in postarrays.PARTS}
+        for part in postarrays.PARTS:
+            postarrays._path(folder, sid, part).unlink()
+        postarrays.write_segment_arrays(ix.storage, ix.schema, segment)
+        for part in postarrays.PARTS:
+            again = np.load(postarrays._path(folder, sid, part))
+            assert recorded[part].dtype == again.dtype, part
+            assert np.array_equal(recorded[part], again), part
+        assert (recorded["hot"] >= 0).sum() > 5 and len(recorded["pos"]) > 1000
