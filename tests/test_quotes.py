@@ -312,3 +312,11 @@ def test_a_one_word_quotation_of_a_speaker_is_kept_but_not_a_term():
 def test_a_fragment_is_no_speaker():
     body = 'The unit will issue farm securities for resale to investors-- said to be "new".'
     assert [speaker for _, speaker in quotes_of(body)] in ([], [None])
+
+
+def test_a_verb_with_its_agent_after_by_is_no_speakers_verb():
+    body = (
+        "One clerk said that while the steps urged by the guild were modest, the plan "
+        'shows "it will take years to mend".'
+    )
+    assert quotes_of(body) == [("it will take years to mend", "one clerk")]

@@ -40,6 +40,9 @@ _VERB = re.compile(
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _CALLED_NOT_SPEECH = re.compile(r"\s+(?:for|on|off|up|in|out|back|upon)\b")
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+)?$")
+# "the measures urged by the seven", "a plan described by critics": a verb with its agent
+# after "by" reports no speech of a subject before it.
+_BY_AGENT = re.compile(r"\s+by\b")
 # Words opening a sentence's phrase that may run into its subject without a comma.
 OPENING_PREPOSITIONS = frozenset({"in", "on", "at", "after", "before", "during", "from", "with"})
 _QUOTED_AS = re.compile(r"\bquoted\s+((?:\S+\s+){0,7}?\S+)\s+as\s+$")
@@ -58,6 +61,8 @@ def speech_events(masked: str, ends: Sequence[int], pieces: Sequence[Piece]) -> 
             continue
         if verb in ("called", "calls", "calling") and _CALLED_NOT_SPEECH.match(masked, match.end()):
             continue  # "called for talks", "called off"
+        if verb and verb not in PARTICIPLES and _BY_AGENT.match(masked, match.end()):
+            continue  # "the steps urged by the ministers": a passive, not a speaker's verb
         participle = bool(verb) and verb in PARTICIPLES
         lo = max(
             sentence_start(ends, match.start()),
