@@ -320,3 +320,13 @@ def test_a_verb_with_its_agent_after_by_is_no_speakers_verb():
         'shows "it will take years to mend".'
     )
     assert quotes_of(body) == [("it will take years to mend", "one clerk")]
+
+
+def test_a_name_before_a_role_and_its_verb_is_no_apposition():
+    body = (
+        "The mayor will visit Ovington Brask, a Guild spokesman said.\n\n"
+        'The spokesman, who asked not to be named, said: "It is the press of work."'
+    )
+    assert quotes_of(body, ("Ovington Brask",)) == [
+        ("It is the press of work.", "a Guild spokesman")
+    ]

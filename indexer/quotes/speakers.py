@@ -40,6 +40,7 @@ from indexer.quotes.words import (
     PRONOUNS_NONE,
     PRONOUNS_ORG,
     PRONOUNS_PERSON,
+    QUOTE_VERBS,
     ROLES,
     UNNAMED_HEADS,
 )
@@ -58,6 +59,7 @@ _AGE = re.compile(r"\d{1,3}-year-old")
 # after "of": "Bob Hart of Hart Securities" is a person and his employer.
 _ORG_TAIL = re.compile(rf"(?!\s+of\b)(?:\s+(?:[A-Z][\w.&'’-]*|and|of|&)){{0,4}}\s+{ORG_SUFFIX}\b")
 _NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
+_SPEECH_VERBS = "|".join(sorted(QUOTE_VERBS, key=len, reverse=True))
 
 
 def remember(state: State, speaker: Speaker) -> None:
@@ -359,9 +361,11 @@ def _by_role(words: Sequence[str], state: State) -> Speaker | None:
         or (capitalised and (role not in ROLES or not all(w[:1].isupper() for w in words[1:-1])))
     ):
         return None
+    # "Smith, the club's spokesman, said" pairs a name with the role; "… Smith, a club
+    # spokesman said" is the spokesman's attribution of words about Smith.
     pattern = re.compile(
         rf"\b(?i:{re.escape(role)})\s+(?P<a>{_NAME})|(?P<b>{_NAME}),\s+(?:\w+\s+){{0,3}}"
-        rf"(?i:{re.escape(role)})\b"
+        rf"(?i:{re.escape(role)})\b(?!\s+(?:{_SPEECH_VERBS})\b)"
     )
     matches = list(pattern.finditer(state.text, 0, state.upto))
     for match in reversed(matches):
