@@ -330,3 +330,8 @@ def test_a_name_before_a_role_and_its_verb_is_no_apposition():
     assert quotes_of(body, ("Ovington Brask",)) == [
         ("It is the press of work.", "a Guild spokesman")
     ]
+
+
+def test_would_only_say_keeps_the_speaker_whole():
+    body = 'A Guild spokeswoman would only say: "We will decide when we decide."'
+    assert quotes_of(body) == [("We will decide when we decide.", "a Guild spokeswoman")]
