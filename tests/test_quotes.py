@@ -335,3 +335,8 @@ def test_a_name_before_a_role_and_its_verb_is_no_apposition():
 def test_would_only_say_keeps_the_speaker_whole():
     body = 'A Guild spokeswoman would only say: "We will decide when we decide."'
     assert quotes_of(body) == [("We will decide when we decide.", "a Guild spokeswoman")]
+
+
+def test_a_verb_that_takes_an_object_may_stand_before_its_subject_after_a_quotation():
+    body = '"We had a call from Varnia," confirmed a Brellford spokesman. Talks go on.'
+    assert quotes_of(body) == [("We had a call from Varnia", "a Brellford spokesman")]

@@ -81,9 +81,9 @@ def speech_events(masked: str, ends: Sequence[int], pieces: Sequence[Piece]) -> 
             pass  # "who was dubbed “…”", "he was told": the subject did not say it
         elif not participle:
             before = masked[lo : match.start()]
-            if before.strip(" ,\n\t") or verb in NOT_INVERTIBLE:
+            if before.strip(" ,\n\t") or verb in ("told", "tells"):
                 event.subject = _subject_before(before)
-            else:  # “…,” said Smith
+            else:  # “…,” said Smith; “…,” confirmed a club spokesman
                 event.subject = _subject_after(
                     masked, match.end(), sentence_end(ends, match.start())
                 )
