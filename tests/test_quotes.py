@@ -340,3 +340,10 @@ def test_would_only_say_keeps_the_speaker_whole():
 def test_a_verb_that_takes_an_object_may_stand_before_its_subject_after_a_quotation():
     body = '"We had a call from Varnia," confirmed a Brellford spokesman. Talks go on.'
     assert quotes_of(body) == [("We had a call from Varnia", "a Brellford spokesman")]
+
+
+def test_a_participle_after_a_thing_has_no_speaker():
+    body = 'The step, announced a day after the merger, will "cost more than it saves".'
+    assert [speaker for _, speaker in quotes_of(body)] in ([], [None])
+    body = 'One of the officials, who asked not to be named, said it would "cost more".'
+    assert quotes_of(body) == [("cost more", "one of the officials")]

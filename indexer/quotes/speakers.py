@@ -43,6 +43,7 @@ from indexer.quotes.words import (
     QUOTE_VERBS,
     ROLES,
     UNNAMED_HEADS,
+    names_someone,
 )
 from indexer.schema import fold
 
@@ -207,7 +208,7 @@ def _speaker_of(subject: str, state: State) -> Speaker | None:
         and not PREPOSITIONS & {w.casefold() for w in words}
     ):
         return Speaker(_lower_first(words), "unnamed")  # "Finance Ministry sources"
-    if first[:1].islower() and first not in INDEFINITE and not _names_someone(words):
+    if first[:1].islower() and first not in INDEFINITE and not names_someone(words):
         return None  # "issue farm securities for resale to investors--": a fragment
     if first in INDEFINITE or (first[:1].islower() and not name_runs(words)):
         return Speaker(_lower_first(words), "unnamed")
@@ -242,19 +243,6 @@ def _speaker_of(subject: str, state: State) -> Speaker | None:
     lead = runs[0] if words[0][:1].isupper() else runs[-1]
     name = " ".join(w for w in lead if not w.endswith("-based")) or lead[-1]
     return Speaker(_full_org(name, state), "org")
-
-
-_SPEAKER_NOUNS = PERSON_HEADS | UNNAMED_HEADS | ROLES | ORG_NOUNS | {"detainee", "prisoner"}
-
-
-def _names_someone(words: Sequence[str]) -> bool:
-    """Whether a lower-case subject holds a noun for a speaker ("government spokesman",
-    "detainee 'A'"), or a capitalised name, as a fragment of a clause does not."""
-    for word in words:
-        bare = word.strip(",.;:()'’-").casefold()
-        if word[:1].isupper() or bare in _SPEAKER_NOUNS or bare.rstrip("s") in _SPEAKER_NOUNS:
-            return True
-    return False
 
 
 def _names_only_after_preposition(words: Sequence[str]) -> bool:

@@ -29,6 +29,7 @@ from indexer.quotes.words import (
     PRONOUNS_PERSON,
     QUOTE_VERBS,
     UNNAMED_HEADS,
+    names_someone,
 )
 
 # A subject longer than this is a clause, not a speaker.
@@ -130,7 +131,9 @@ def _subject_before(text: str) -> str | None:
                     (
                         seg
                         for seg in reversed(segments[-4:-1])
-                        if seg and seg.split()[0].casefold() in INDEFINITE | {"the"}
+                        if seg
+                        and seg.split()[0].casefold() in INDEFINITE | {"the"}
+                        and names_someone(seg.split()[1:])
                     ),
                     "",
                 )
