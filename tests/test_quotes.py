@@ -347,3 +347,24 @@ def test_a_participle_after_a_thing_has_no_speaker():
     assert [speaker for _, speaker in quotes_of(body)] in ([], [None])
     body = 'One of the officials, who asked not to be named, said it would "cost more".'
     assert quotes_of(body) == [("cost more", "one of the officials")]
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        # "the consortium" is the one the article named with that noun
+        (
+            "The Varnian Aerostar consortium has won orders, the consortium said.\n\n"
+            '"Our aims are met," the consortium said.',
+            "the Varnian Aerostar consortium",
+        ),
+        # "the bank" is the subject before its verb, not an apposition of a name before it
+        (
+            "<Brellford Banco> will buy its affiliate, Glimmer-Bank, the bank said.\n\n"
+            '"It gives us a firm footing," the bank said.',
+            "Brellford Banco",
+        ),
+    ],
+)
+def test_the_organisation_behind_the_company_or_the_consortium(body, speaker):
+    assert [found for _, found in quotes_of(body)] == [speaker]

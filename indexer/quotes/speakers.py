@@ -385,16 +385,26 @@ def _by_role(words: Sequence[str], state: State) -> Speaker | None:
 
 
 def _by_org_noun(noun: str, state: State) -> Speaker | None:
-    """ "the exchange" -> "the New York Stock Exchange"; "the company" -> "Walbro Corp"."""
-    named = re.compile(rf"\b(?:[A-Z][\w&'’-]*\s+){{1,5}}{noun.capitalize()}\b")
-    first = named.search(state.text, 0, state.upto)  # the one the article is about
-    if first:
-        return Speaker(" ".join(first.group(0).split()), "org")
-    if noun in ("company", "firm", "group"):
-        company = re.compile(rf"\b(?:[A-Z][\w.&'’-]*\s+(?:(?:and|of|&)\s+)?){{1,4}}{ORG_SUFFIX}\b")
+    """ "the exchange" -> "the New York Stock Exchange"; "the consortium" -> "the Airbus
+    Industrie consortium"; "the company" -> "Walbro Corp" (the first the article names)."""
+    named = re.compile(rf"\b(?:[A-Z][\w&'’-]*\s+){{1,5}}(?i:{noun})\b")
+    for first in named.finditer(state.text, 0, state.upto):
+        words = first.group(0).split()
+        if words[0].casefold() in LEADING_NOT_NAME | {"a", "an"} or (
+            len(words) == 2 and words[0] == "The"
+        ):
+            continue  # "In Brellford company", "A group", "The company"
+        if words[0] == "The":
+            words[0] = "the"
+        return Speaker(" ".join(words), "org")
+    if noun in ("company", "firm", "group", "bank"):
+        company = re.compile(
+            rf"<(?P<tag>[A-Z][^<>\n]{{1,60}})>"  # wire copy marks a company: "<Walbro Corp>"
+            rf"|\b(?:[A-Z][\w.&'’-]*\s+(?:(?:and|of|&)\s+)?){{1,4}}{ORG_SUFFIX}\b"
+        )
         first = company.search(state.text, 0, state.upto)
         if first:
-            return Speaker(" ".join(first.group(0).split()), "org")
+            return Speaker(" ".join((first.group("tag") or first.group(0)).split()), "org")
     return None
 
 

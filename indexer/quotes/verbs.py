@@ -23,6 +23,7 @@ from indexer.quotes.words import (
     INDEFINITE,
     LEADING_NOT_NAME,
     NOT_INVERTIBLE,
+    ORG_NOUNS,
     PARTICIPLES,
     PRONOUNS_NONE,
     PRONOUNS_ORG,
@@ -116,7 +117,9 @@ def _subject_before(text: str) -> str | None:
             # "Colin Asplin, Blackpool Hotel Association said", "A. William Reynolds,
             # GenCorp chairman and chief executive officer said": the name before.
             candidate = segments[-2]
-    if not candidate or _is_role(candidate):
+    # "…, CC-Bank, the bank said": "the bank" is the subject, never a person's role.
+    company = len(candidate.split()) == 2 and candidate.split()[1].casefold() in ORG_NOUNS
+    if not candidate or (_is_role(candidate) and not company):
         # An apposition or relative clause between the subject and the verb: "Smith, 45,
         # said", "James Fry, vice-president of GM said", "Frank Naylor, chairman of the
         # FCA, which regulates …, said", "the president of the federation, Hanns

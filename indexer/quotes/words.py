@@ -1,8 +1,8 @@
 """The quotation finder's word lists, from ``indexer/data/quotes.toml`` (read once).
 
-Each name is one list of that file (``names_someone`` asks the speaker nouns); ``QUOTE_VERBS`` are the verbs that report speech
+Each name is one list of that file; ``QUOTE_VERBS`` are the verbs that report speech
 ("said", "added", "told", ...): the invertible ones, which may stand before their subject
-("…," said Smith), and the others.
+("…," said Smith), and the others. ``names_someone`` asks whether words hold a speaker.
 """
 
 from __future__ import annotations
