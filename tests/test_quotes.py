@@ -368,3 +368,11 @@ def test_a_participle_after_a_thing_has_no_speaker():
 )
 def test_the_organisation_behind_the_company_or_the_consortium(body, speaker):
     assert [found for _, found in quotes_of(body)] == [speaker]
+
+
+def test_a_broadcaster_keeps_its_capitalised_noun():
+    body = (
+        "Varnia Radio said a minister had spoken.\n\n"
+        'The radio said he spoke "after the raid on the port".'
+    )
+    assert quotes_of(body) == [("after the raid on the port", "Varnia Radio")]

@@ -263,11 +263,13 @@ def _issuer(noun: str, state: State) -> Speaker | None:
     text = state.text[: state.upto]
     if noun in MEDIA:
         named = re.compile(
-            rf"\b(?:{'|'.join(MEDIA)})\s+(?P<a>{_NAME})|(?P<b>{_NAME})\s+(?i:{noun})\b",
+            rf"\b(?:{'|'.join(MEDIA)})\s+(?P<a>{_NAME})|(?P<b>{_NAME})\s+(?P<noun>(?i:{noun}))\b",
         )
         for match in named.finditer(text):
             name = match.group("a") or match.group("b")
             if name and name.split()[0].casefold() not in LEADING_NOT_NAME | {"the", "a"}:
+                if match.group("b") and match.group("noun")[:1].isupper():
+                    name = f"{name} {match.group('noun')}"  # "Tehran Radio": part of the name
                 return Speaker(name, "org")
         return None
     said_in = re.compile(
