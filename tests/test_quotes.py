@@ -376,3 +376,13 @@ def test_a_broadcaster_keeps_its_capitalised_noun():
         'The radio said he spoke "after the raid on the port".'
     )
     assert quotes_of(body) == [("after the raid on the port", "Varnia Radio")]
+
+
+def test_a_broadcaster_quoting_someone_telling_is_the_one_quoted():
+    body = (
+        'Ovington Brask said: "Our role is calm."\n\n'
+        "Varnia Radio quoted spokesman Ilse Marrow telling guests,\n\n"
+        '"The fleet is near us."'
+    )
+    speakers = [speaker for _, speaker in quotes_of(body, ("Ovington Brask", "Ilse Marrow"))]
+    assert speakers == ["Ovington Brask", "Ilse Marrow"]
