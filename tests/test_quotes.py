@@ -386,3 +386,10 @@ def test_a_broadcaster_quoting_someone_telling_is_the_one_quoted():
     )
     speakers = [speaker for _, speaker in quotes_of(body, ("Ovington Brask", "Ilse Marrow"))]
     assert speakers == ["Ovington Brask", "Ilse Marrow"]
+
+
+def test_a_name_the_model_split_in_two_is_one_speaker():
+    body = '"We are calm," said defence spokesman Ilse Varo Marrow Tesk.'
+    assert quotes_of(body, ("Ilse Varo", "Marrow Tesk")) == [
+        ("We are calm", "Ilse Varo Marrow Tesk")
+    ]

@@ -313,6 +313,8 @@ def _link(tokens: tuple[str, ...], state: State) -> str | None:
     for k in range(len(tokens)):  # "Californian Thomas Slattery" -> "Thomas Slattery"
         linked = link_name(tokens[k:], state.people)
         canonical = state.folded.get(fold(" ".join(linked)))
+        if canonical is not None and k > 0 and fold(" ".join(tokens[:k])) in state.folded:
+            return " ".join(tokens)  # the model split one name: "Ali Akbar" + "Hashemi Rafsanjani"
         if canonical is not None:
             linked = canonical  # the article's spelling of the name, not the mention's
             if (
