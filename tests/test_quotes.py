@@ -393,3 +393,13 @@ def test_a_name_the_model_split_in_two_is_one_speaker():
     assert quotes_of(body, ("Ilse Varo", "Marrow Tesk")) == [
         ("We are calm", "Ilse Varo Marrow Tesk")
     ]
+
+
+def test_a_participle_without_a_verb_of_saying_in_its_sentence_is_its_subjects():
+    body = (
+        "The Guild of Varnia noted that trade was brisk. Bank president Ovington Brask "
+        'has defended the cut, saying "the rate is not the one that matters".'
+    )
+    assert quotes_of(body, ("Ovington Brask",)) == [
+        ("the rate is not the one that matters", "Ovington Brask")
+    ]

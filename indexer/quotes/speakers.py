@@ -129,8 +129,15 @@ def resolve_event(event: Event, events: Sequence[Event], state: State) -> Speake
     """The speaker of one speech verb: its subject's, or a participle's finite verb's."""
     subject = event.subject
     if event.participle:
-        # "…, adding: “…”": the subject of the last finite verb before it.
+        # "…, adding: “…”": the subject of the last finite verb before it in its sentence,
+        # else the sentence's own subject ("Brask defended it, saying"), else the last
+        # finite verb's before it.
         finite = [e for e in events if e.end <= event.start and not e.participle]
+        if finite and finite[-1].start >= event.sentence:
+            return finite[-1].speaker
+        own = speaker_for(subject, state) if subject else None
+        if own is not None and own.kind in ("person", "org"):
+            return own
         return finite[-1].speaker if finite else None
     if not subject:
         return None

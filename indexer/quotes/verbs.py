@@ -77,6 +77,9 @@ def speech_events(masked: str, ends: Sequence[int], pieces: Sequence[Piece]) -> 
             event.participle, event.subject = False, quoted_as.group(1)
         elif with_subject:  # "…, with a spokesperson saying: “…”"
             event.participle, event.subject = False, with_subject.group(1)
+        elif participle:
+            event.sentence = sentence_start(ends, match.start())
+            event.subject = _sentence_subject(masked[event.sentence : match.start()])
         elif (
             not participle and verb in NOT_INVERTIBLE and _PASSIVE.search(masked, lo, match.start())
         ):
@@ -144,6 +147,23 @@ def _subject_before(text: str) -> str | None:
     if not candidate or len(candidate.split()) > MAX_SUBJECT_WORDS:
         return None
     return candidate
+
+
+# A past tense that ends a sentence's subject: "Brask defended the move, saying …".
+_PAST = re.compile(r"[a-z]{3,}ed")
+
+
+def _sentence_subject(text: str) -> str | None:
+    """The subject opening a sentence whose verb of saying is a participle: the words
+    before its first auxiliary or past tense ("Bank president Ovington Brask has defended
+    the move, saying …" -> "Bank president Ovington Brask"), or None."""
+    words = text.split()[:9]
+    for i, word in enumerate(words):
+        if i and (word.casefold() in AUXILIARIES or _PAST.fullmatch(word)):
+            return " ".join(words[:i]).strip(" ,")
+        if word[-1:] in ",;:":
+            return None  # an opening phrase or apposition: too far from a plain subject
+    return None
 
 
 def _after_opening_phrase(text: str) -> str:
