@@ -403,3 +403,11 @@ def test_a_participle_without_a_verb_of_saying_in_its_sentence_is_its_subjects()
     assert quotes_of(body, ("Ovington Brask",)) == [
         ("the rate is not the one that matters", "Ovington Brask")
     ]
+
+
+def test_a_communique_speaks_for_the_company_that_issued_it():
+    body = (
+        "The Varnian Aerostar consortium has won orders, the consortium said in a "
+        'communique. Its board "found the aims met and the plan sound," the communique said.'
+    )
+    assert [speaker for _, speaker in quotes_of(body)] == ["the Varnian Aerostar consortium"]

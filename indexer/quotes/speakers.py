@@ -60,6 +60,7 @@ _AGE = re.compile(r"\d{1,3}-year-old")
 # after "of": "Bob Hart of Hart Securities" is a person and his employer.
 _ORG_TAIL = re.compile(rf"(?!\s+of\b)(?:\s+(?:[A-Z][\w.&'’-]*|and|of|&)){{0,4}}\s+{ORG_SUFFIX}\b")
 _NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
+_ORG_NOUNS = "|".join(sorted(ORG_NOUNS))
 _SPEECH_VERBS = "|".join(sorted(QUOTE_VERBS, key=len, reverse=True))
 
 
@@ -280,7 +281,8 @@ def _issuer(noun: str, state: State) -> Speaker | None:
                 return Speaker(name, "org")
         return None
     said_in = re.compile(
-        rf"(?P<x>(?:[A-Z][\w.&'’-]*\s+){{0,4}}[A-Z][\w.&'’-]*)>?\s+(?:said|says)\s+in\s+an?\s+"
+        rf"(?P<x>(?:[A-Z][\w.&'’-]*\s+){{0,4}}[A-Z][\w.&'’-]*|\b[Tt]he\s+(?:{_ORG_NOUNS}))>?"
+        rf"\s+(?:said|says)\s+in\s+an?\s+"
         rf"(?:\w+\s+){{0,2}}{noun}|\ban?\s+(?:\w+\s+){{0,2}}{noun}\s+(?:from|by|issued by)\s+"
         rf"(?P<y>(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){{0,4}})"
     )
