@@ -307,6 +307,8 @@ def test_a_one_word_quotation_of_a_speaker_is_kept_but_not_a_term():
     assert quotes_of(said, ("Robert Salomon",)) == [("difficult", "Robert Salomon")]
     term = 'Robert Salomon said the so-called "lockup" devices were legal.'
     assert quotes_of(term, ("Robert Salomon",)) == []
+    term = 'Robert Salomon said the clerks got round the rule by "stacking" their stock.'
+    assert quotes_of(term, ("Robert Salomon",)) == []
 
 
 def test_a_fragment_is_no_speaker():
