@@ -413,3 +413,11 @@ def test_a_communique_speaks_for_the_company_that_issued_it():
         'communique. Its board "found the aims met and the plan sound," the communique said.'
     )
     assert [speaker for _, speaker in quotes_of(body)] == ["the Varnian Aerostar consortium"]
+
+
+def test_a_comma_ends_what_with_attaches_to():
+    body = (
+        "A guild spokesman said Brask Co was pleased with the ruling, noting that a loss "
+        'would have "set the whole thing back for years".'
+    )
+    assert quotes_of(body) == [("set the whole thing back for years", "a guild spokesman")]
