@@ -421,3 +421,10 @@ def test_a_comma_ends_what_with_attaches_to():
         'would have "set the whole thing back for years".'
     )
     assert quotes_of(body) == [("set the whole thing back for years", "a guild spokesman")]
+
+
+def test_an_unnamed_speaker_keeps_where_he_works_but_not_where_he_spoke():
+    body = '"It is a technical matter," said an official at the Varnia Guild.'
+    assert quotes_of(body) == [("It is a technical matter", "an official at the Varnia Guild")]
+    body = '"It is a technical matter," said an official at a news conference.'
+    assert quotes_of(body) == [("It is a technical matter", "an official")]

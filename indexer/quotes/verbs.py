@@ -205,8 +205,14 @@ def _subject_after(masked: str, start: int, stop: int) -> str | None:
         word = raw.rstrip(',;:.!?)”"’')
         if word.casefold() in AFTER_STOP and words:
             following = masked[start:stop].split(raw, 1)[-1].split()
-            if not (word == "and" and following and following[0][:1].islower()):
-                break  # but "said BIFA founder and director Elliot Grove" goes on
+            # But "said BIFA founder and director Elliot Grove" goes on, and so does "said
+            # an official at the Hesse LZB" (not "said Smith at a news conference").
+            head = words[-1]
+            at_employer = word == "at" and head.islower() and names_someone([head])
+            if not (word == "and" and following and following[0][:1].islower()) and not (
+                at_employer and _proper(following)
+            ):
+                break
         if word in ("of", "about") and words and words[-1][:1].isupper():
             following = masked[start:stop].split(word, 1)[-1].split()
             if following and following[0][:1].islower():
@@ -229,6 +235,13 @@ def _subject_after(masked: str, start: int, stop: int) -> str | None:
     if first[:1].isupper() or first.casefold() in INDEFINITE | {"the"} or name_runs(words):
         return " ".join(words)  # "Smith", "a spokesman", "analyst Victor Krueger"
     return None
+
+
+def _proper(words: Sequence[str]) -> bool:
+    """Whether words open with a proper name: "Hesse LZB", "the Hesse LZB"."""
+    if words and words[0] == "the":
+        words = words[1:]
+    return bool(words) and words[0][:1].isupper()
 
 
 def _is_role(text: str) -> bool:
