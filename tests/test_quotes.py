@@ -428,3 +428,11 @@ def test_an_unnamed_speaker_keeps_where_he_works_but_not_where_he_spoke():
     assert quotes_of(body) == [("It is a technical matter", "an official at the Varnia Guild")]
     body = '"It is a technical matter," said an official at a news conference.'
     assert quotes_of(body) == [("It is a technical matter", "an official")]
+
+
+def test_a_description_goes_by_its_first_fuller_form():
+    body = (
+        "Varnia will tax the guilds more, the federal trade office said.\n\n"
+        'The rise "will widen the base," the trade office said.'
+    )
+    assert quotes_of(body) == [("will widen the base", "the federal trade office")]

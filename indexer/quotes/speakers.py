@@ -30,6 +30,7 @@ from indexer.names import (
 from indexer.quotes.marks import SENTENCE_END
 from indexer.quotes.model import Event, Speaker, State
 from indexer.quotes.words import (
+    BOUNDARY_WORDS,
     DOCUMENTS,
     INDEFINITE,
     LEADING_NOT_NAME,
@@ -207,7 +208,7 @@ def _speaker_of(subject: str, state: State) -> Speaker | None:
             return replace(referent, via="role")
         if head[:1].isupper() and named_last:
             return Speaker(_lower_first(words), "org")  # "the Kremlin", not "the IMF team"
-        return Speaker(_lower_first(words), "unnamed")  # "the company", "the spokesman"
+        return Speaker(_fuller(_lower_first(words), state), "unnamed")  # "the spokesman"
     if (
         len(words) > 1
         and words[-1].isalpha()
@@ -419,6 +420,19 @@ def _by_org_noun(noun: str, state: State) -> Speaker | None:
         if first:
             return Speaker(" ".join((first.group("tag") or first.group(0)).split()), "org")
     return None
+
+
+def _fuller(description: str, state: State) -> str:
+    """ "the finance department" -> "the federal finance department": the fuller form of a
+    lower-case description the article wrote first."""
+    words = description.split()
+    if len(words) < 3 or words[0] != "the" or not all(w.islower() for w in words[1:]):
+        return description
+    rest = r"\s+".join(re.escape(w) for w in words[1:])
+    fuller = re.search(rf"\b[Tt]he\s+((?:[a-z][\w-]*\s+){{1,2}}){rest}\b", state.text[: state.upto])
+    if fuller is None or fuller.group(1).split()[0] in BOUNDARY_WORDS | DOCUMENTS:
+        return description
+    return " ".join(["the", *fuller.group(1).split(), *words[1:]])
 
 
 def _lower_first(words: Sequence[str]) -> str:
