@@ -436,3 +436,11 @@ def test_a_description_goes_by_its_first_fuller_form():
         'The rise "will widen the base," the trade office said.'
     )
     assert quotes_of(body) == [("will widen the base", "the federal trade office")]
+
+
+def test_a_surname_goes_by_the_full_name_with_its_nickname():
+    body = (
+        "Ovin 'Spoke' Brask has left the band. Brask added that he would explain how he "
+        '"got to this point in life".'
+    )
+    assert quotes_of(body) == [("got to this point in life", "Ovin 'Spoke' Brask")]

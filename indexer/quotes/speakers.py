@@ -55,7 +55,8 @@ _DOCUMENT_BY = re.compile(
     re.I,
 )
 _COMPANY_SUFFIXES = tuple(" " + form for form in LEGAL_FORM_SPELLINGS)
-_FIRST_NAME_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]+)\s+$")
+# "Brian Welch", "Brian 'Head' Welch" (a nickname, kept: it is how the article names him).
+_FIRST_NAME_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]+)(\s+['‘][A-Z][\w-]*['’])?\s+$")
 _AGE = re.compile(r"\d{1,3}-year-old")
 # The rest of an organisation's name after its first words: "Deutsche" + " Bank AG". Not
 # after "of": "Bob Hart of Hart Securities" is a person and his employer.
@@ -344,7 +345,8 @@ def _full_name(surname: str, state: State) -> str | None:
         first = _FIRST_NAME_BEFORE.search(state.text, max(0, at - 40), at)
         tokens = clean_person(f"{first.group(1)} {surname}") if first else None
         if tokens and len(tokens) == 2:
-            return " ".join(tokens)
+            nickname = first.group(2)
+            return f"{tokens[0]} {nickname.strip()} {tokens[1]}" if nickname else " ".join(tokens)
     return None
 
 
