@@ -444,3 +444,11 @@ def test_a_surname_goes_by_the_full_name_with_its_nickname():
         '"got to this point in life".'
     )
     assert quotes_of(body) == [("got to this point in life", "Ovin 'Spoke' Brask")]
+
+
+def test_an_abbreviation_before_a_pronoun_ends_the_speaker():
+    body = (
+        '"We are running out of luck," said Ilse Marrow of Varnia Trading Corp. His '
+        "interest rate and trade forecasts were among the lowest."
+    )
+    assert quotes_of(body, ("Ilse Marrow",)) == [("We are running out of luck", "Ilse Marrow")]

@@ -196,6 +196,11 @@ def _after_boundary(text: str) -> str:
     return " ".join(words)
 
 
+# Capitalised words that open a sentence, never a name: after an abbreviation's full stop
+# ("Corp. His …") they end the speaker.
+_SENTENCE_OPENERS = PRONOUNS_PERSON | PRONOUNS_ORG | {"his", "her", "its", "their", "they"}
+
+
 def _subject_after(masked: str, start: int, stop: int) -> str | None:
     """The speaker after an inverted verb or "according to", up to a clause boundary."""
     words: list[str] = []
@@ -203,6 +208,8 @@ def _subject_after(masked: str, start: int, stop: int) -> str | None:
         if MASK in raw or raw[:1] in '“"‘':
             break
         word = raw.rstrip(',;:.!?)”"’')
+        if words and word[:1].isupper() and word.casefold() in _SENTENCE_OPENERS:
+            break  # "said Philip Braverman of Irving Securities Corp. His forecasts …"
         if word.casefold() in AFTER_STOP and words:
             following = masked[start:stop].split(raw, 1)[-1].split()
             # But "said BIFA founder and director Elliot Grove" goes on, and so does "said
