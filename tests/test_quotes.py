@@ -314,6 +314,11 @@ def test_a_one_word_quotation_of_a_speaker_is_kept_but_not_a_term():
 def test_a_fragment_is_no_speaker():
     body = 'The unit will issue farm securities for resale to investors-- said to be "new".'
     assert [speaker for _, speaker in quotes_of(body)] in ([], [None])
+    body = (
+        "It is a site which uses the swap system called Varnet. A note has appeared from "
+        'the guild warning "You can look, but you cannot hide".'
+    )
+    assert [speaker for _, speaker in quotes_of(body)] in ([], [None])
 
 
 def test_a_verb_with_its_agent_after_by_is_no_speakers_verb():

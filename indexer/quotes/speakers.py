@@ -216,6 +216,7 @@ def _speaker_of(subject: str, state: State) -> Speaker | None:
         and words[-1].islower()
         and first != "the"
         and not PREPOSITIONS & {w.casefold() for w in words}
+        and (first in INDEFINITE or names_someone(words))  # not "uses the system"
     ):
         return Speaker(_lower_first(words), "unnamed")  # "Finance Ministry sources"
     if first[:1].islower() and first not in INDEFINITE and not names_someone(words):
