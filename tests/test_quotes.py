@@ -457,3 +457,13 @@ def test_an_abbreviation_before_a_pronoun_ends_the_speaker():
         "interest rate and trade forecasts were among the lowest."
     )
     assert quotes_of(body, ("Ilse Marrow",)) == [("We are running out of luck", "Ilse Marrow")]
+
+
+def test_a_name_before_a_relative_clause_is_the_subject():
+    body = (
+        "Ilse Marrow of the Varnia institute, which with the guild had the gloomier "
+        'view, said, "The drag on trade will stay strong."'
+    )
+    assert quotes_of(body, ("Ilse Marrow",)) == [
+        ("The drag on trade will stay strong.", "Ilse Marrow")
+    ]

@@ -144,6 +144,17 @@ def _subject_before(text: str) -> str | None:
                     ),
                     "",
                 )
+            if not candidate:
+                # "Arthur Krumper of Munich's Ifo institute, which … the economy, said": a
+                # name opening the words before a relative clause.
+                for seg, after in itertools.pairwise(segments[-4:-1]):
+                    words = seg.split()
+                    if (
+                        after.split()[:1] in (["which"], ["who"])
+                        and len(words) > 1
+                        and _is_name_like(" ".join(words[:2]))
+                    ):
+                        candidate = seg
     candidate = _after_boundary(_after_opening_phrase(candidate))
     if not candidate or len(candidate.split()) > MAX_SUBJECT_WORDS:
         return None
