@@ -467,3 +467,10 @@ def test_a_name_before_a_relative_clause_is_the_subject():
     assert quotes_of(body, ("Ilse Marrow",)) == [
         ("The drag on trade will stay strong.", "Ilse Marrow")
     ]
+
+
+def test_a_peer_known_by_the_title_alone_keeps_it():
+    body = 'Shadow minister Lord Brask said: "We aim to shift the load to the guilds."'
+    assert quotes_of(body, ("Brask",)) == [
+        ("We aim to shift the load to the guilds.", "Lord Brask")
+    ]

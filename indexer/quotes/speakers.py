@@ -152,6 +152,11 @@ def speaker_for(subject: str, state: State) -> Speaker | None:
     found = _speaker_of(subject, state)
     if found is not None and found.kind == "org":
         found = replace(found, name=_expand_acronym(found.name, state))
+    if found is not None and found.kind == "person" and " " not in found.name:
+        # A peer known by the title alone: "Lord Moynihan", not the bare "Moynihan".
+        peer = re.search(rf"\b(?:Lord|Lady|Baroness|Baron)\s+{re.escape(found.name)}\b", state.text)
+        if peer:
+            found = replace(found, name=" ".join(peer.group(0).split()))
     if found is None or found.via:
         return found
     return replace(found, via=found.kind)
