@@ -474,3 +474,11 @@ def test_a_peer_known_by_the_title_alone_keeps_it():
     assert quotes_of(body, ("Brask",)) == [
         ("We aim to shift the load to the guilds.", "Lord Brask")
     ]
+
+
+def test_a_verb_the_wire_capitalised_after_an_abbreviation():
+    body = (
+        '"Varnia must open its markets," Ilse Marrow, a vice-president of Brask Bank '
+        "N.A., Told a group of members."
+    )
+    assert quotes_of(body, ("Ilse Marrow",)) == [("Varnia must open its markets", "Ilse Marrow")]

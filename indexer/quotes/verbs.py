@@ -38,6 +38,8 @@ MAX_SUBJECT_WORDS = 12
 _VERB = re.compile(
     r"(?<!-)\b(?:(?P<according>according to)|(?:pointed out|went on)"
     rf"|(?P<verb>{'|'.join(sorted(QUOTE_VERBS | PARTICIPLES, key=len, reverse=True))}))\b"
+    # Wire copy capitalises a word after an abbreviation: "of Chase Manhattan N.A., Told".
+    r"|(?<=,\s)(?P<capital>[A-Z][a-z]+)\b"
 )
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _CALLED_NOT_SPEECH = re.compile(r"\s+(?:for|on|off|up|in|out|back|upon)\b")
@@ -58,6 +60,10 @@ def speech_events(masked: str, ends: Sequence[int], pieces: Sequence[Piece]) -> 
     closes = [p.close for p in pieces if p.close is not None]
     for match in _VERB.finditer(masked):
         verb = match.group("verb")
+        if match.group("capital"):
+            verb = match.group("capital").lower()
+            if verb not in QUOTE_VERBS or masked[match.start() - 3 : match.start() - 2] != ".":
+                continue
         if match.group("according"):
             subject = _subject_after(masked, match.end(), sentence_end(ends, match.start()))
             events.append(Event(match.start(), match.end(), False, subject))
