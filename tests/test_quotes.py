@@ -482,3 +482,13 @@ def test_a_verb_the_wire_capitalised_after_an_abbreviation():
         "N.A., Told a group of members."
     )
     assert quotes_of(body, ("Ilse Marrow",)) == [("Varnia must open its markets", "Ilse Marrow")]
+
+
+def test_an_open_parenthesis_starts_a_subject():
+    body = (
+        "Ilse Marrow has led the guild for years. How long she stays is unclear (she once "
+        'said there are two kinds of leader: "those who fail and those who leave in time.")'
+    )
+    assert quotes_of(body, ("Ilse Marrow",)) == [
+        ("those who fail and those who leave in time.", "Ilse Marrow")
+    ]

@@ -119,7 +119,7 @@ def _subject_before(text: str) -> str | None:
     if words and words[-1].casefold() == "who":
         words.pop()  # "… Sir Richard Eyre who called it “…”"
     text = _PARENTHESES.sub("", " ".join(words))
-    segments = [seg.strip() for seg in re.split(r"\s*(?:[,;:—–]|\s-\s)\s*", text)]
+    segments = [seg.strip() for seg in re.split(r"\s*(?:[,;:—–(]|\s-\s)\s*", text)]
     candidate = segments[-1] if segments else ""
     if len(segments) > 1 and _is_name_like(segments[-2]) and len(segments[-2].split()) > 1:
         ends_in_role = bool(candidate) and candidate.split()[-1].islower()
