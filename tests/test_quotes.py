@@ -469,11 +469,13 @@ def test_a_name_before_a_relative_clause_is_the_subject():
     ]
 
 
-def test_a_peer_known_by_the_title_alone_keeps_it():
+def test_a_peer_known_by_the_title_alone_keeps_it_and_a_royal_the_place():
     body = 'Shadow minister Lord Brask said: "We aim to shift the load to the guilds."'
     assert quotes_of(body, ("Brask",)) == [
         ("We aim to shift the load to the guilds.", "Lord Brask")
     ]
+    body = 'Princess Ilse of Varnia, his former friend, who said it was "work, work, work".'
+    assert quotes_of(body) == [("work, work, work", "Ilse of Varnia")]
 
 
 def test_a_verb_the_wire_capitalised_after_an_abbreviation():

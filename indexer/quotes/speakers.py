@@ -153,10 +153,18 @@ def speaker_for(subject: str, state: State) -> Speaker | None:
     if found is not None and found.kind == "org":
         found = replace(found, name=_expand_acronym(found.name, state))
     if found is not None and found.kind == "person" and " " not in found.name:
-        # A peer known by the title alone: "Lord Moynihan", not the bare "Moynihan".
-        peer = re.search(rf"\b(?:Lord|Lady|Baroness|Baron)\s+{re.escape(found.name)}\b", state.text)
-        if peer:
-            found = replace(found, name=" ".join(peer.group(0).split()))
+        # A peer known by the title alone: "Lord Moynihan", not the bare "Moynihan"; a
+        # royal by the place: "Princess Marguerite of Romania" -> "Marguerite of Romania".
+        name = re.escape(found.name)
+        peer = re.search(rf"\b(?:Lord|Lady|Baroness|Baron)\s+{name}\b", state.text)
+        royal = re.search(
+            rf"\b(?:Prince|Princess|King|Queen|Duke|Duchess)\s+(?P<n>{name}\s+of\s+[A-Z]\w+)",
+            state.text,
+        )
+        if peer or royal:
+            found = replace(
+                found, name=" ".join((royal.group("n") if royal else peer.group(0)).split())
+            )
     if found is None or found.via:
         return found
     return replace(found, via=found.kind)
