@@ -494,3 +494,11 @@ def test_an_open_parenthesis_starts_a_subject():
     assert quotes_of(body, ("Ilse Marrow",)) == [
         ("those who fail and those who leave in time.", "Ilse Marrow")
     ]
+
+
+def test_a_message_from_someone_warning_is_theirs_and_an_acronym_stays_in_its_sentence():
+    body = (
+        "Film makers sued in the US.\n\nThe Varnia Film Guild (VFG) closed a site. A message "
+        'has appeared on it from the VFG warning "You can click, but you cannot hide".'
+    )
+    assert quotes_of(body) == [("You can click, but you cannot hide", "the Varnia Film Guild")]

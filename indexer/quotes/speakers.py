@@ -183,7 +183,7 @@ def _expand_acronym(name: str, state: State) -> str:
     )
     if not spelled:
         return name
-    full = spelled.group("full")
+    full = re.split(r"\.\s+", spelled.group("full"))[-1]  # not from "the US. The …"
     if full.startswith("The "):
         full = full[4:]
     before = state.text[max(0, spelled.start() - 4) : spelled.start()]

@@ -50,8 +50,9 @@ _BY_AGENT = re.compile(r"\s+by\b")
 # Words opening a sentence's phrase that may run into its subject without a comma.
 OPENING_PREPOSITIONS = frozenset({"in", "on", "at", "after", "before", "during", "from", "with"})
 _QUOTED_AS = re.compile(r"\bquoted\s+((?:\S+\s+){0,7}?\S+)\s+(?:as\s+)?$")
-# "…, with a spokesperson saying", but not "pleased with the ruling, noting".
-_WITH_SUBJECT = re.compile(r"\bwith\s+((?:[^\s,]+\s+){0,5}?[^\s,]+)\s+$")
+# "…, with a spokesperson saying", "a message from the MPAA warning", but not "pleased
+# with the ruling, noting".
+_WITH_SUBJECT = re.compile(r"\b(?:with|from)\s+((?:[^\s,]+\s+){0,5}?[^\s,]+)\s+$")
 
 
 def speech_events(masked: str, ends: Sequence[int], pieces: Sequence[Piece]) -> list[Event]:
