@@ -315,8 +315,8 @@ def test_a_fragment_is_no_speaker():
     body = 'The unit will issue farm securities for resale to investors-- said to be "new".'
     assert [speaker for _, speaker in quotes_of(body)] in ([], [None])
     body = (
-        "It is a site which uses the swap system called Varnet. A note has appeared from "
-        'the guild warning "You can look, but you cannot hide".'
+        "It is a site which uses the swap system called Varnet. A note has appeared on it "
+        'warning "You can look, but you cannot hide".'
     )
     assert [speaker for _, speaker in quotes_of(body)] in ([], [None])
 
