@@ -307,8 +307,198 @@ def test_a_one_word_quotation_of_a_speaker_is_kept_but_not_a_term():
     assert quotes_of(said, ("Robert Salomon",)) == [("difficult", "Robert Salomon")]
     term = 'Robert Salomon said the so-called "lockup" devices were legal.'
     assert quotes_of(term, ("Robert Salomon",)) == []
+    term = 'Robert Salomon said the clerks got round the rule by "stacking" their stock.'
+    assert quotes_of(term, ("Robert Salomon",)) == []
 
 
 def test_a_fragment_is_no_speaker():
     body = 'The unit will issue farm securities for resale to investors-- said to be "new".'
     assert [speaker for _, speaker in quotes_of(body)] in ([], [None])
+    body = (
+        "It is a site which uses the swap system called Varnet. A note has appeared on it "
+        'warning "You can look, but you cannot hide".'
+    )
+    assert [speaker for _, speaker in quotes_of(body)] in ([], [None])
+
+
+def test_a_verb_with_its_agent_after_by_is_no_speakers_verb():
+    body = (
+        "One clerk said that while the steps urged by the guild were modest, the plan "
+        'shows "it will take years to mend".'
+    )
+    assert quotes_of(body) == [("it will take years to mend", "one clerk")]
+
+
+def test_a_name_before_a_role_and_its_verb_is_no_apposition():
+    body = (
+        "The mayor will visit Ovington Brask, a Guild spokesman said.\n\n"
+        'The spokesman, who asked not to be named, said: "It is the press of work."'
+    )
+    assert quotes_of(body, ("Ovington Brask",)) == [
+        ("It is the press of work.", "a Guild spokesman")
+    ]
+
+
+def test_would_only_say_keeps_the_speaker_whole():
+    body = 'A Guild spokeswoman would only say: "We will decide when we decide."'
+    assert quotes_of(body) == [("We will decide when we decide.", "a Guild spokeswoman")]
+
+
+def test_a_verb_that_takes_an_object_may_stand_before_its_subject_after_a_quotation():
+    body = '"We had a call from Varnia," confirmed a Brellford spokesman. Talks go on.'
+    assert quotes_of(body) == [("We had a call from Varnia", "a Brellford spokesman")]
+
+
+def test_a_participle_after_a_thing_has_no_speaker():
+    body = 'The step, announced a day after the merger, will "cost more than it saves".'
+    assert [speaker for _, speaker in quotes_of(body)] in ([], [None])
+    body = 'One of the officials, who asked not to be named, said it would "cost more".'
+    assert quotes_of(body) == [("cost more", "one of the officials")]
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        # "the consortium" is the one the article named with that noun
+        (
+            "The Varnian Aerostar consortium has won orders, the consortium said.\n\n"
+            '"Our aims are met," the consortium said.',
+            "the Varnian Aerostar consortium",
+        ),
+        # "the bank" is the subject before its verb, not an apposition of a name before it
+        (
+            "<Brellford Banco> will buy its affiliate, Glimmer-Bank, the bank said.\n\n"
+            '"It gives us a firm footing," the bank said.',
+            "Brellford Banco",
+        ),
+    ],
+)
+def test_the_organisation_behind_the_company_or_the_consortium(body, speaker):
+    assert [found for _, found in quotes_of(body)] == [speaker]
+
+
+def test_a_broadcaster_keeps_its_capitalised_noun():
+    body = (
+        "Varnia Radio said a minister had spoken.\n\n"
+        'The radio said he spoke "after the raid on the port".'
+    )
+    assert quotes_of(body) == [("after the raid on the port", "Varnia Radio")]
+
+
+def test_a_broadcaster_quoting_someone_telling_is_the_one_quoted():
+    body = (
+        'Ovington Brask said: "Our role is calm."\n\n'
+        "Varnia Radio quoted spokesman Ilse Marrow telling guests,\n\n"
+        '"The fleet is near us."'
+    )
+    speakers = [speaker for _, speaker in quotes_of(body, ("Ovington Brask", "Ilse Marrow"))]
+    assert speakers == ["Ovington Brask", "Ilse Marrow"]
+
+
+def test_a_name_the_model_split_in_two_is_one_speaker():
+    body = '"We are calm," said defence spokesman Ilse Varo Marrow Tesk.'
+    assert quotes_of(body, ("Ilse Varo", "Marrow Tesk")) == [
+        ("We are calm", "Ilse Varo Marrow Tesk")
+    ]
+
+
+def test_a_participle_without_a_verb_of_saying_in_its_sentence_is_its_subjects():
+    body = (
+        "The Guild of Varnia noted that trade was brisk. Bank president Ovington Brask "
+        'has defended the cut, saying "the rate is not the one that matters".'
+    )
+    assert quotes_of(body, ("Ovington Brask",)) == [
+        ("the rate is not the one that matters", "Ovington Brask")
+    ]
+
+
+def test_a_communique_speaks_for_the_company_that_issued_it():
+    body = (
+        "The Varnian Aerostar consortium has won orders, the consortium said in a "
+        'communique. Its board "found the aims met and the plan sound," the communique said.'
+    )
+    assert [speaker for _, speaker in quotes_of(body)] == ["the Varnian Aerostar consortium"]
+
+
+def test_a_comma_ends_what_with_attaches_to():
+    body = (
+        "A guild spokesman said Brask Co was pleased with the ruling, noting that a loss "
+        'would have "set the whole thing back for years".'
+    )
+    assert quotes_of(body) == [("set the whole thing back for years", "a guild spokesman")]
+
+
+def test_an_unnamed_speaker_keeps_where_he_works_but_not_where_he_spoke():
+    body = '"It is a technical matter," said an official at the Varnia Guild.'
+    assert quotes_of(body) == [("It is a technical matter", "an official at the Varnia Guild")]
+    body = '"It is a technical matter," said an official at a news conference.'
+    assert quotes_of(body) == [("It is a technical matter", "an official")]
+
+
+def test_a_description_goes_by_its_first_fuller_form():
+    body = (
+        "Varnia will tax the guilds more, the federal trade office said.\n\n"
+        'The rise "will widen the base," the trade office said.'
+    )
+    assert quotes_of(body) == [("will widen the base", "the federal trade office")]
+
+
+def test_a_surname_goes_by_the_full_name_with_its_nickname():
+    body = (
+        "Ovin 'Spoke' Brask has left the band. Brask added that he would explain how he "
+        '"got to this point in life".'
+    )
+    assert quotes_of(body) == [("got to this point in life", "Ovin 'Spoke' Brask")]
+
+
+def test_an_abbreviation_before_a_pronoun_ends_the_speaker():
+    body = (
+        '"We are running out of luck," said Ilse Marrow of Varnia Trading Corp. His '
+        "interest rate and trade forecasts were among the lowest."
+    )
+    assert quotes_of(body, ("Ilse Marrow",)) == [("We are running out of luck", "Ilse Marrow")]
+
+
+def test_a_name_before_a_relative_clause_is_the_subject():
+    body = (
+        "Ilse Marrow of the Varnia institute, which with the guild had the gloomier "
+        'view, said, "The drag on trade will stay strong."'
+    )
+    assert quotes_of(body, ("Ilse Marrow",)) == [
+        ("The drag on trade will stay strong.", "Ilse Marrow")
+    ]
+
+
+def test_a_peer_known_by_the_title_alone_keeps_it_and_a_royal_the_place():
+    body = 'Shadow minister Lord Brask said: "We aim to shift the load to the guilds."'
+    assert quotes_of(body, ("Brask",)) == [
+        ("We aim to shift the load to the guilds.", "Lord Brask")
+    ]
+    body = 'Princess Ilse of Varnia, his former friend, who said it was "work, work, work".'
+    assert quotes_of(body) == [("work, work, work", "Ilse of Varnia")]
+
+
+def test_a_verb_the_wire_capitalised_after_an_abbreviation():
+    body = (
+        '"Varnia must open its markets," Ilse Marrow, a vice-president of Brask Bank '
+        "N.A., Told a group of members."
+    )
+    assert quotes_of(body, ("Ilse Marrow",)) == [("Varnia must open its markets", "Ilse Marrow")]
+
+
+def test_an_open_parenthesis_starts_a_subject():
+    body = (
+        "Ilse Marrow has led the guild for years. How long she stays is unclear (she once "
+        'said there are two kinds of leader: "those who fail and those who leave in time.")'
+    )
+    assert quotes_of(body, ("Ilse Marrow",)) == [
+        ("those who fail and those who leave in time.", "Ilse Marrow")
+    ]
+
+
+def test_a_message_from_someone_warning_is_theirs_and_an_acronym_stays_in_its_sentence():
+    body = (
+        "Film makers sued in the US.\n\nThe Varnia Film Guild (VFG) closed a site. A message "
+        'has appeared on it from the VFG warning "You can click, but you cannot hide".'
+    )
+    assert quotes_of(body) == [("You can click, but you cannot hide", "the Varnia Film Guild")]

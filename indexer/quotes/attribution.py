@@ -211,7 +211,7 @@ def assemble(body: str, pieces: Sequence[Piece]) -> list[Quote]:
 
 # Before a one-word span, words that make it a term or a name, not a quotation.
 _TERM_BEFORE = re.compile(
-    r"(?:\b(?:so-called|called|dubbed|termed|named|as|the|a|an|its|their|his|her|of)|[A-Z]\w*)"
+    r"(?:\b(?:so-called|called|dubbed|termed|named|as|the|a|an|its|their|his|her|of|by)|[A-Z]\w*)"
     r"\s*[\"“‘]?$"
 )
 

@@ -70,8 +70,9 @@ class Event:
     start: int
     end: int
     participle: bool
-    subject: str | None = None  # the subject's words (None: take the sentence's verb's)
+    subject: str | None = None  # the subject's words (a participle's: its sentence's)
     speaker: Speaker | None = None
+    sentence: int = 0  # a participle's: where its sentence starts
 
 
 @dataclass

@@ -30,6 +30,7 @@ from indexer.names import (
 from indexer.quotes.marks import SENTENCE_END
 from indexer.quotes.model import Event, Speaker, State
 from indexer.quotes.words import (
+    BOUNDARY_WORDS,
     DOCUMENTS,
     INDEFINITE,
     LEADING_NOT_NAME,
@@ -40,8 +41,10 @@ from indexer.quotes.words import (
     PRONOUNS_NONE,
     PRONOUNS_ORG,
     PRONOUNS_PERSON,
+    QUOTE_VERBS,
     ROLES,
     UNNAMED_HEADS,
+    names_someone,
 )
 from indexer.schema import fold
 
@@ -52,12 +55,15 @@ _DOCUMENT_BY = re.compile(
     re.I,
 )
 _COMPANY_SUFFIXES = tuple(" " + form for form in LEGAL_FORM_SPELLINGS)
-_FIRST_NAME_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]+)\s+$")
+# "Brian Welch", "Brian 'Head' Welch" (a nickname, kept: it is how the article names him).
+_FIRST_NAME_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]+)(\s+['‘][A-Z][\w-]*['’])?\s+$")
 _AGE = re.compile(r"\d{1,3}-year-old")
 # The rest of an organisation's name after its first words: "Deutsche" + " Bank AG". Not
 # after "of": "Bob Hart of Hart Securities" is a person and his employer.
 _ORG_TAIL = re.compile(rf"(?!\s+of\b)(?:\s+(?:[A-Z][\w.&'’-]*|and|of|&)){{0,4}}\s+{ORG_SUFFIX}\b")
 _NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
+_ORG_NOUNS = "|".join(sorted(ORG_NOUNS))
+_SPEECH_VERBS = "|".join(sorted(QUOTE_VERBS, key=len, reverse=True))
 
 
 def remember(state: State, speaker: Speaker) -> None:
@@ -126,8 +132,15 @@ def resolve_event(event: Event, events: Sequence[Event], state: State) -> Speake
     """The speaker of one speech verb: its subject's, or a participle's finite verb's."""
     subject = event.subject
     if event.participle:
-        # "…, adding: “…”": the subject of the last finite verb before it.
+        # "…, adding: “…”": the subject of the last finite verb before it in its sentence,
+        # else the sentence's own subject ("Brask defended it, saying"), else the last
+        # finite verb's before it.
         finite = [e for e in events if e.end <= event.start and not e.participle]
+        if finite and finite[-1].start >= event.sentence:
+            return finite[-1].speaker
+        own = speaker_for(subject, state) if subject else None
+        if own is not None and own.kind in ("person", "org"):
+            return own
         return finite[-1].speaker if finite else None
     if not subject:
         return None
@@ -139,6 +152,19 @@ def speaker_for(subject: str, state: State) -> Speaker | None:
     found = _speaker_of(subject, state)
     if found is not None and found.kind == "org":
         found = replace(found, name=_expand_acronym(found.name, state))
+    if found is not None and found.kind == "person" and " " not in found.name:
+        # A peer known by the title alone: "Lord Moynihan", not the bare "Moynihan"; a
+        # royal by the place: "Princess Marguerite of Romania" -> "Marguerite of Romania".
+        name = re.escape(found.name)
+        peer = re.search(rf"\b(?:Lord|Lady|Baroness|Baron)\s+{name}\b", state.text)
+        royal = re.search(
+            rf"\b(?:Prince|Princess|King|Queen|Duke|Duchess)\s+(?P<n>{name}\s+of\s+[A-Z]\w+)",
+            state.text,
+        )
+        if peer or royal:
+            found = replace(
+                found, name=" ".join((royal.group("n") if royal else peer.group(0)).split())
+            )
     if found is None or found.via:
         return found
     return replace(found, via=found.kind)
@@ -157,7 +183,7 @@ def _expand_acronym(name: str, state: State) -> str:
     )
     if not spelled:
         return name
-    full = spelled.group("full")
+    full = re.split(r"\.\s+", spelled.group("full"))[-1]  # not from "the US. The …"
     if full.startswith("The "):
         full = full[4:]
     before = state.text[max(0, spelled.start() - 4) : spelled.start()]
@@ -196,16 +222,17 @@ def _speaker_of(subject: str, state: State) -> Speaker | None:
             return replace(referent, via="role")
         if head[:1].isupper() and named_last:
             return Speaker(_lower_first(words), "org")  # "the Kremlin", not "the IMF team"
-        return Speaker(_lower_first(words), "unnamed")  # "the company", "the spokesman"
+        return Speaker(_fuller(_lower_first(words), state), "unnamed")  # "the spokesman"
     if (
         len(words) > 1
         and words[-1].isalpha()
         and words[-1].islower()
         and first != "the"
         and not PREPOSITIONS & {w.casefold() for w in words}
+        and (first in INDEFINITE or names_someone(words))  # not "uses the system"
     ):
         return Speaker(_lower_first(words), "unnamed")  # "Finance Ministry sources"
-    if first[:1].islower() and first not in INDEFINITE and not _names_someone(words):
+    if first[:1].islower() and first not in INDEFINITE and not names_someone(words):
         return None  # "issue farm securities for resale to investors--": a fragment
     if first in INDEFINITE or (first[:1].islower() and not name_runs(words)):
         return Speaker(_lower_first(words), "unnamed")
@@ -242,19 +269,6 @@ def _speaker_of(subject: str, state: State) -> Speaker | None:
     return Speaker(_full_org(name, state), "org")
 
 
-_SPEAKER_NOUNS = PERSON_HEADS | UNNAMED_HEADS | ROLES | ORG_NOUNS | {"detainee", "prisoner"}
-
-
-def _names_someone(words: Sequence[str]) -> bool:
-    """Whether a lower-case subject holds a noun for a speaker ("government spokesman",
-    "detainee 'A'"), or a capitalised name, as a fragment of a clause does not."""
-    for word in words:
-        bare = word.strip(",.;:()'’-").casefold()
-        if word[:1].isupper() or bare in _SPEAKER_NOUNS or bare.rstrip("s") in _SPEAKER_NOUNS:
-            return True
-    return False
-
-
 def _names_only_after_preposition(words: Sequence[str]) -> bool:
     """Whether every capitalised word of a subject follows an "in"/"at"/"of": the head
     before is a description, the name a place or employer ("detainee 'A' in Woodhill
@@ -273,15 +287,18 @@ def _issuer(noun: str, state: State) -> Speaker | None:
     text = state.text[: state.upto]
     if noun in MEDIA:
         named = re.compile(
-            rf"\b(?:{'|'.join(MEDIA)})\s+(?P<a>{_NAME})|(?P<b>{_NAME})\s+(?i:{noun})\b",
+            rf"\b(?:{'|'.join(MEDIA)})\s+(?P<a>{_NAME})|(?P<b>{_NAME})\s+(?P<noun>(?i:{noun}))\b",
         )
         for match in named.finditer(text):
             name = match.group("a") or match.group("b")
             if name and name.split()[0].casefold() not in LEADING_NOT_NAME | {"the", "a"}:
+                if match.group("b") and match.group("noun")[:1].isupper():
+                    name = f"{name} {match.group('noun')}"  # "Tehran Radio": part of the name
                 return Speaker(name, "org")
         return None
     said_in = re.compile(
-        rf"(?P<x>(?:[A-Z][\w.&'’-]*\s+){{0,4}}[A-Z][\w.&'’-]*)>?\s+(?:said|says)\s+in\s+an?\s+"
+        rf"(?P<x>(?:[A-Z][\w.&'’-]*\s+){{0,4}}[A-Z][\w.&'’-]*|\b[Tt]he\s+(?:{_ORG_NOUNS}))>?"
+        rf"\s+(?:said|says)\s+in\s+an?\s+"
         rf"(?:\w+\s+){{0,2}}{noun}|\ban?\s+(?:\w+\s+){{0,2}}{noun}\s+(?:from|by|issued by)\s+"
         rf"(?P<y>(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){{0,4}})"
     )
@@ -321,6 +338,8 @@ def _link(tokens: tuple[str, ...], state: State) -> str | None:
     for k in range(len(tokens)):  # "Californian Thomas Slattery" -> "Thomas Slattery"
         linked = link_name(tokens[k:], state.people)
         canonical = state.folded.get(fold(" ".join(linked)))
+        if canonical is not None and k > 0 and fold(" ".join(tokens[:k])) in state.folded:
+            return " ".join(tokens)  # the model split one name: "Ali Akbar" + "Hashemi Rafsanjani"
         if canonical is not None:
             linked = canonical  # the article's spelling of the name, not the mention's
             if (
@@ -340,7 +359,8 @@ def _full_name(surname: str, state: State) -> str | None:
         first = _FIRST_NAME_BEFORE.search(state.text, max(0, at - 40), at)
         tokens = clean_person(f"{first.group(1)} {surname}") if first else None
         if tokens and len(tokens) == 2:
-            return " ".join(tokens)
+            nickname = first.group(2)
+            return f"{tokens[0]} {nickname.strip()} {tokens[1]}" if nickname else " ".join(tokens)
     return None
 
 
@@ -359,9 +379,11 @@ def _by_role(words: Sequence[str], state: State) -> Speaker | None:
         or (capitalised and (role not in ROLES or not all(w[:1].isupper() for w in words[1:-1])))
     ):
         return None
+    # "Smith, the club's spokesman, said" pairs a name with the role; "… Smith, a club
+    # spokesman said" is the spokesman's attribution of words about Smith.
     pattern = re.compile(
         rf"\b(?i:{re.escape(role)})\s+(?P<a>{_NAME})|(?P<b>{_NAME}),\s+(?:\w+\s+){{0,3}}"
-        rf"(?i:{re.escape(role)})\b"
+        rf"(?i:{re.escape(role)})\b(?!\s+(?:{_SPEECH_VERBS})\b)"
     )
     matches = list(pattern.finditer(state.text, 0, state.upto))
     for match in reversed(matches):
@@ -393,17 +415,40 @@ def _by_role(words: Sequence[str], state: State) -> Speaker | None:
 
 
 def _by_org_noun(noun: str, state: State) -> Speaker | None:
-    """ "the exchange" -> "the New York Stock Exchange"; "the company" -> "Walbro Corp"."""
-    named = re.compile(rf"\b(?:[A-Z][\w&'’-]*\s+){{1,5}}{noun.capitalize()}\b")
-    first = named.search(state.text, 0, state.upto)  # the one the article is about
-    if first:
-        return Speaker(" ".join(first.group(0).split()), "org")
-    if noun in ("company", "firm", "group"):
-        company = re.compile(rf"\b(?:[A-Z][\w.&'’-]*\s+(?:(?:and|of|&)\s+)?){{1,4}}{ORG_SUFFIX}\b")
+    """ "the exchange" -> "the New York Stock Exchange"; "the consortium" -> "the Airbus
+    Industrie consortium"; "the company" -> "Walbro Corp" (the first the article names)."""
+    named = re.compile(rf"\b(?:[A-Z][\w&'’-]*\s+){{1,5}}(?i:{noun})\b")
+    for first in named.finditer(state.text, 0, state.upto):
+        words = first.group(0).split()
+        if words[0].casefold() in LEADING_NOT_NAME | {"a", "an"} or (
+            len(words) == 2 and words[0] == "The"
+        ):
+            continue  # "In Brellford company", "A group", "The company"
+        if words[0] == "The":
+            words[0] = "the"
+        return Speaker(" ".join(words), "org")
+    if noun in ("company", "firm", "group", "bank"):
+        company = re.compile(
+            rf"<(?P<tag>[A-Z][^<>\n]{{1,60}})>"  # wire copy marks a company: "<Walbro Corp>"
+            rf"|\b(?:[A-Z][\w.&'’-]*\s+(?:(?:and|of|&)\s+)?){{1,4}}{ORG_SUFFIX}\b"
+        )
         first = company.search(state.text, 0, state.upto)
         if first:
-            return Speaker(" ".join(first.group(0).split()), "org")
+            return Speaker(" ".join((first.group("tag") or first.group(0)).split()), "org")
     return None
+
+
+def _fuller(description: str, state: State) -> str:
+    """ "the finance department" -> "the federal finance department": the fuller form of a
+    lower-case description the article wrote first."""
+    words = description.split()
+    if len(words) < 3 or words[0] != "the" or not all(w.islower() for w in words[1:]):
+        return description
+    rest = r"\s+".join(re.escape(w) for w in words[1:])
+    fuller = re.search(rf"\b[Tt]he\s+((?:[a-z][\w-]*\s+){{1,2}}){rest}\b", state.text[: state.upto])
+    if fuller is None or fuller.group(1).split()[0] in BOUNDARY_WORDS | DOCUMENTS:
+        return description
+    return " ".join(["the", *fuller.group(1).split(), *words[1:]])
 
 
 def _lower_first(words: Sequence[str]) -> str:

@@ -2,10 +2,12 @@
 
 Each name is one list of that file; ``QUOTE_VERBS`` are the verbs that report speech
 ("said", "added", "told", ...): the invertible ones, which may stand before their subject
-("…," said Smith), and the others.
+("…," said Smith), and the others. ``names_someone`` asks whether words hold a speaker.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from indexer.wordlists import word_lists
 
@@ -31,3 +33,15 @@ LEADING_NOT_NAME = frozenset(_LISTS["leading_not_name"])
 ORG_NOUNS = frozenset(_LISTS["org_nouns"])
 PERSON_HEADS = frozenset(_LISTS["person_heads"])
 ROLES = frozenset(_LISTS["roles"])
+# Nouns for someone who can speak ("the spokesman", "detainee 'A'"), as a thing cannot.
+SPEAKER_NOUNS = PERSON_HEADS | UNNAMED_HEADS | ROLES | ORG_NOUNS | {"detainee", "prisoner"}
+
+
+def names_someone(words: Sequence[str]) -> bool:
+    """Whether words hold a noun for a speaker ("government spokesman", "one of the
+    officials") or a capitalised name, as "the move" or a fragment of a clause does not."""
+    for word in words:
+        bare = word.strip(",.;:()'’-").casefold()
+        if word[:1].isupper() or bare in SPEAKER_NOUNS or bare.rstrip("s") in SPEAKER_NOUNS:
+            return True
+    return False
