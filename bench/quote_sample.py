@@ -15,6 +15,8 @@ The parts:
 * ``sealed_articles(corpora)``: a fifth sample drawn the same way with ``SEALED_SEED``
   from the articles in none of the first four (issue 17), labelled before any rule changed
   and kept sealed: measured once, at the end.
+* ``final_articles(corpora)``: a sixth sample drawn the same way with ``FINAL_SEED`` from
+  the articles in none of the first five, labelled blind once the sealed one was opened.
 * ``candidate_spans(body)``: every double-quoted span of a body, found by plain quote-mark
   pairing per paragraph (see the function for the rules).
 * ``main``: the command line. ``--show`` prints each span with its context for labelling::
@@ -24,6 +26,7 @@ The parts:
       .venv/bin/python -m bench.quote_sample --show --test
       .venv/bin/python -m bench.quote_sample --show --blind
       .venv/bin/python -m bench.quote_sample --show --sealed
+      .venv/bin/python -m bench.quote_sample --show --final
 
 The gold labels live in ``bench/quotes_gold.jsonl`` (held-out sample:
 ``bench/quotes_heldout.jsonl``; test sample: ``bench/quotes_test.jsonl``; blind sample:
@@ -61,6 +64,9 @@ BLIND_SEED = 17
 # The sealed sample (``sealed_articles``, issue 17): in none of the first four, labelled before
 # any rule changed and measured once, at the end.
 SEALED_SEED = 19
+# The final sample (``final_articles``): in none of the first five, labelled blind after the
+# sealed one had been measured and opened; measured once.
+FINAL_SEED = 23
 PER_CORPUS = 25
 BBC_CATEGORIES = ("business", "entertainment", "politics", "sport", "tech")
 # Articles with this many candidate spans are eligible; the budget keeps the sample small.
@@ -269,6 +275,22 @@ def sealed_articles(corpora: Path = DEFAULT) -> list[Article]:
     return sample_articles(corpora, seed=SEALED_SEED, exclude=used)
 
 
+def final_articles(corpora: Path = DEFAULT) -> list[Article]:
+    """The final sample (``FINAL_SEED``, none of the first five samples): labelled blind
+    after the sealed one was opened, measured once."""
+    used = frozenset(a.id for a in sealed_articles(corpora) + _first_four(corpora))
+    return sample_articles(corpora, seed=FINAL_SEED, exclude=used)
+
+
+def _first_four(corpora: Path) -> list[Article]:
+    return (
+        sample_articles(corpora)
+        + heldout_articles(corpora)
+        + test_articles(corpora)
+        + blind_articles(corpora)
+    )
+
+
 def _context(body: str, start: int, end: int, width: int = 300) -> str:
     """The span's paragraph and the one before it, cut to about ``width`` characters before."""
     paras = list(paragraphs(body))
@@ -302,8 +324,11 @@ def main(argv: list[str] | None = None) -> int:
     which.add_argument("--test", action="store_true", help="use the test sample")
     which.add_argument("--blind", action="store_true", help="use the blind sample")
     which.add_argument("--sealed", action="store_true", help="use the sealed sample")
+    which.add_argument("--final", action="store_true", help="use the final sample")
     args = parser.parse_args(argv)
-    if args.sealed:
+    if args.final:
+        pick = final_articles
+    elif args.sealed:
         pick = sealed_articles
     elif args.blind:
         pick = blind_articles
