@@ -46,6 +46,9 @@ BLIND = REPO / "bench" / "quotes_blind.jsonl"
 # Issue 17's sealed sample: labelled blind before any rule changed, measured once at the end
 # (``--sample sealed``, never part of ``--all``).
 SEALED = REPO / "bench" / "quotes_sealed.jsonl"
+# The final sample: labelled blind once the sealed one was opened, measured once
+# (``--sample final``, never part of ``--all``).
+FINAL = REPO / "bench" / "quotes_final.jsonl"
 
 
 @dataclass
@@ -239,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--sample",
-        choices=("development", "heldout", "test", "blind", "sealed"),
+        choices=("development", "heldout", "test", "blind", "sealed", "final"),
         default="blind",
         help="the first three were looked at while writing the rules; blind never was",
     )
@@ -251,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from bench.quote_sample import (
         blind_articles,
+        final_articles,
         heldout_articles,
         sample_articles,
         sealed_articles,
@@ -266,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.sample == "sealed":
         samples = {"sealed": (SEALED, sealed_articles)}
+    elif args.sample == "final":
+        samples = {"final": (FINAL, final_articles)}
     chosen = list(samples) if args.all else [args.sample]
     extractor = EntityExtractor()
     parts = []
