@@ -17,7 +17,9 @@ The parts, in the order an article goes through them:
 4. Resolution (``_resolve``): clean each person (titles, possessives), link a surname-only
    mention to the article's full name ("Putin" -> "Vladimir Putin"), drop one-word
    mentions that are not names and people who are really places or organisations;
-   canonicalise places (``canonical_place``). Both lists keep first-mention order; an
+   canonicalise places (``canonical_place``), and drop a one-word place named once that
+   neither the place gazetteer (``is_known_place``) nor the words around it ("in X",
+   "X, Ontario") support. Both lists keep first-mention order; an
    article naming more than ``MAX_PEOPLE`` people (a list page) keeps the ones it names at
    least twice, at most ``MAX_PEOPLE`` of them.
 
@@ -47,6 +49,7 @@ from indexer.places import (
     canonical_place,
     clean_place_span,
     find_countries,
+    is_known_place,
     is_region_abbreviation,
     smart_title,
 )
@@ -478,6 +481,43 @@ def _not_used_as_place(name: str, texts: Sequence[str], tags: int) -> bool:
     return occurrences >= 3 and tags * 3 <= occurrences
 
 
+# Words before a place that say it is one: "in Quokka", "from the Quokka", "the town of
+# Quokka".
+_PLACE_PREPOSITION = re.compile(
+    r"\b(?:in|at|from|near|to|into|outside|across|throughout|around|via|towards?|of)"
+    r"\s+(?:the\s+)?$",
+    re.I,
+)
+# A place in a list of places: "Quokka, Henan and Gansu".
+_LIST_BEFORE = re.compile(r"(?P<name>[A-Z][\w.'’-]*)\s*(?:,|\band\b|&)\s*$")
+_LIST_AFTER = re.compile(r"\s*(?:,|\band\b|&)\s*(?P<name>[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*)?)")
+
+
+def _unsupported_place(surface: str, texts: Sequence[str]) -> bool:
+    """Whether a one-word place the model tagged (not a country, a US state or the
+    dateline's city) has nothing for it: the place gazetteer does not know it, the article
+    names it once, and no preposition stands before it ("in Quokka") nor a state or country
+    after it ("Quokka, Fla."). "Anchorman", "Megan" named once are films and people."""
+    name = clean_place_span(surface)
+    if not name or is_region_abbreviation(name) or is_known_place(name):
+        return False
+    word = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w])")
+    found = [(text, match.start()) for text in texts for match in word.finditer(text)]
+    if len(found) != 1:
+        return False  # named twice or more (or not as written): kept
+    text, start = found[0]
+    if _PLACE_PREPOSITION.search(text, max(0, start - 20), start):
+        return False
+    # A known place next to it: "Quokka, Ontario", "Henan, Quokka and Gansu".
+    before = _LIST_BEFORE.search(text, max(0, start - 40), start)
+    if before and is_known_place(clean_place_span(before.group("name"))):
+        return False
+    after = _LIST_AFTER.match(text, start + len(name))
+    if after and any(is_known_place(" ".join(after.group("name").split()[:n])) for n in (2, 1)):
+        return False
+    return not _followed_by_region(name, texts)
+
+
 def _resolve(
     segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]
 ) -> tuple[Entities, list[Mention]]:
@@ -508,6 +548,7 @@ def _resolve(
     company_place: dict[str, bool] = {}  # the same for places (ORG spans not consulted)
     dateline_keys = {fold(place) for seg in segments for place in seg.dateline_places}
     unplaced: dict[str, bool] = {}  # place key -> the article does not use it as a place
+    unsupported: dict[str, bool] = {}  # place key -> nothing in the article or gazetteer for it
     place_tags = Counter(fold(r.place) for r in raws if r.kind == "place" and r.place)
 
     people: dict[str, str] = {}  # folded -> display name, in first-mention order
@@ -567,6 +608,10 @@ def _resolve(
                     if key not in unplaced:
                         unplaced[key] = _not_used_as_place(raw.place, texts, place_tags[key])
                     if unplaced[key]:
+                        continue
+                    if key not in unsupported:
+                        unsupported[key] = _unsupported_place(raw.surface, texts)
+                    if unsupported[key]:
                         continue
             if key in {fold(name) for name in people.values()} or key in surnames:
                 continue  # a person's name the model took for a place

@@ -244,3 +244,25 @@ def test_a_title_case_dateline_is_a_place_not_a_person(entity_extractor):
     assert segments[0].dateline_places == ("Sioux Falls",)
     result = entity_extractor.extract("", "Sioux Falls, April 7 - Hog prices opened higher.")
     assert result.people == () and "Sioux Falls" in result.places
+
+
+def test_the_place_gazetteer_knows_cities_and_regions_not_invented_words():
+    from indexer.places import is_known_place
+
+    assert is_known_place("Tehran") and is_known_place("Ontario")
+    assert is_known_place("Gansu")  # pycountry's "Gansu Sheng"
+    assert is_known_place("Newfoundland")  # "Newfoundland and Labrador"
+    assert is_known_place("Caribbean")  # a region no list of cities holds
+    assert not is_known_place("Zorblat") and not is_known_place("Quibbleton")
+
+
+def test_a_one_word_place_named_once_needs_the_gazetteer_or_its_context():
+    from indexer.entities import _unsupported_place
+
+    assert _unsupported_place("Zorblat", ["The Zorblat premiere drew a crowd."])
+    assert not _unsupported_place("Tehran", ["The Tehran talks went on."])  # a known city
+    assert not _unsupported_place("Zorblat", ["Snow fell in Zorblat."])
+    assert not _unsupported_place("Zorblat", ["He left the town of Zorblat."])
+    assert not _unsupported_place("Zorblat", ["Its Zorblat, Ontario mine shut."])
+    assert not _unsupported_place("Zorblat", ["Rain fell in Henan, Zorblat and Gansu."])
+    assert not _unsupported_place("Zorblat", ["Zorblat grew.", "Zorblat voted."])  # twice
