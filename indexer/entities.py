@@ -37,6 +37,7 @@ from typing import Any
 from indexer.names import (
     COMPANY_SUFFIX,
     CUE_WORDS,
+    LEGAL_FORMS,
     MONTHS_DAYS,
     NOT_A_PERSON,
     PARTICLES,
@@ -465,6 +466,17 @@ def _is_company(name: str, texts: Sequence[str], org_spans: Sequence[str]) -> bo
     return any(pattern.search(text) for text in texts)
 
 
+# A name opening with a legal form is a company's: "NV Philips", "Co Kommanditgesellschaft".
+_LEGAL_FORM_KEYS = frozenset(fold(form.replace(".", "")) for form in LEGAL_FORMS)
+
+
+def _bracketed(name: str, texts: Sequence[str]) -> bool:
+    """Whether wire copy marks ``name`` as a company somewhere: "<Zanthu Morrel>" or
+    "<Zanthu Morrel Mining Ltd>" (it writes the name bare after that)."""
+    pattern = re.compile("<" + re.escape(name) + r"(?![\w-])")
+    return any(pattern.search(text) for text in texts if "<" in text)
+
+
 _COMPASS_WORDS = frozenset({"north", "south", "east", "west", "central", "northern", "southern"})
 
 
@@ -591,10 +603,12 @@ def _resolve(
                 or any(canonical_country(tok) for tok in name)
                 or _followed_by_region(display, texts)
                 or _compass_name(name)
+                or fold(name[0]) in _LEGAL_FORM_KEYS
             ):
-                continue  # "Buenos Aires", "Sri Lanka", "U.S. Dlrs", "Sioux Falls, S.D."
+                continue  # "Buenos Aires", "Sri Lanka", "U.S. Dlrs", "Sioux Falls, S.D.",
+                # "NV Philips", "Co KG" (the tail of "Siemens AG and Co KG")
             if key not in company:
-                company[key] = _is_company(display, texts, org_spans)
+                company[key] = _is_company(display, texts, org_spans) or _bracketed(display, texts)
             if company[key]:
                 continue
             people.setdefault(key, display)
@@ -606,7 +620,10 @@ def _resolve(
                 # dateline city stay places ("Houston Industries Inc" in a Houston story).
                 if canonical_country(raw.place) is None:
                     if key not in company_place:
-                        company_place[key] = _is_company(raw.place, texts, ())
+                        # A known city marked "<Quokka Petroleum Ltd>" may still be the city.
+                        company_place[key] = _is_company(raw.place, texts, ()) or (
+                            _bracketed(raw.place, texts) and not is_known_place(raw.place)
+                        )
                     if company_place[key]:
                         continue
                     if key not in unplaced:

@@ -266,3 +266,18 @@ def test_a_one_word_place_named_once_needs_the_gazetteer_or_its_context():
     assert not _unsupported_place("Zorblat", ["Its Zorblat, Ontario mine shut."])
     assert not _unsupported_place("Zorblat", ["Rain fell in Henan, Zorblat and Gansu."])
     assert not _unsupported_place("Zorblat", ["Zorblat grew.", "Zorblat voted."])  # twice
+
+
+def test_a_name_the_wire_marks_as_a_company_is_no_person():
+    from indexer.entities import _bracketed
+
+    texts = ["Acme Corp said it signed a deal with <Zanthu Morrel>.", "Zanthu Morrel will own 60%."]
+    assert _bracketed("Zanthu Morrel", texts)
+    assert _bracketed("Zanthu Morrel", ["A unit of <Zanthu Morrel Mining Ltd>."])
+    assert not _bracketed("Zanthu", ["Its <Zanthuan Mining Ltd> unit."])  # another word
+    assert not _bracketed("Zanthu Morrel", ["Zanthu Morrel said so."])
+
+
+def test_a_name_opening_with_a_legal_form_is_no_person(entity_extractor):
+    body = "The bonds are guaranteed by Grobel GmbH und Co Kommanditgesellschaft, it said."
+    assert entity_extractor.extract("", body).people == ()
