@@ -477,6 +477,24 @@ def _bracketed(name: str, texts: Sequence[str]) -> bool:
     return any(pattern.search(text) for text in texts if "<" in text)
 
 
+def _place_is_company(place: str, surface: str, texts: Sequence[str]) -> bool:
+    """Whether a place the model tagged (not a country or the dateline's city) is the name
+    of a company in this article: written with a company suffix ("Marriott Corp",
+    "SBCI Securities" for the place "Sbci"; a name of several words only when the place
+    gazetteer does not know it: "Quokka Valley Mines Ltd", not "Bank of New York Co"), or,
+    unknown to the gazetteer, marked as a company by the wire ("<Quokka Petroleum Ltd>";
+    a known city so marked may still be the city)."""
+    written = clean_place_span(surface)
+    known = is_known_place(place)
+    if " " in place and known:
+        return False  # "New York" in "Bank of New York Co" is still named as a place
+    if _is_company(place, texts, ()):
+        return True
+    if known:
+        return False
+    return (written != place and _is_company(written, texts, ())) or _bracketed(written, texts)
+
+
 _COMPASS_WORDS = frozenset({"north", "south", "east", "west", "central", "northern", "southern"})
 
 
@@ -615,17 +633,18 @@ def _resolve(
             mentions.append(Mention("person", people[key], raw.surface, source, raw.context))
         elif raw.kind == "place" and raw.place:
             key = fold(raw.place)
-            if raw.source == "ner" and key not in dateline_keys and " " not in raw.place:
+            if (
+                raw.source == "ner"
+                and key not in dateline_keys
+                and canonical_country(raw.place) is None
+            ):
                 # "Marriott" tagged GPE in a story about "Marriott Corp". Countries and the
                 # dateline city stay places ("Houston Industries Inc" in a Houston story).
-                if canonical_country(raw.place) is None:
-                    if key not in company_place:
-                        # A known city marked "<Quokka Petroleum Ltd>" may still be the city.
-                        company_place[key] = _is_company(raw.place, texts, ()) or (
-                            _bracketed(raw.place, texts) and not is_known_place(raw.place)
-                        )
-                    if company_place[key]:
-                        continue
+                if key not in company_place:
+                    company_place[key] = _place_is_company(raw.place, raw.surface, texts)
+                if company_place[key]:
+                    continue
+                if " " not in raw.place:
                     if key not in unplaced:
                         unplaced[key] = _not_used_as_place(raw.place, texts, place_tags[key])
                     if unplaced[key]:

@@ -439,6 +439,8 @@ _REGIONS = {
     "Caribbean", "Caucasus", "Eurasia", "Himalayas", "Indochina", "Kurdistan", "Levant",
     "Korea", "Maghreb", "Mediterranean", "Mideast", "Midwest", "Pacific", "Patagonia", "Rockies",
     "Sahara", "Sahel", "Scandinavia", "Siberia", "Yangtze",
+    "Eastern Europe", "Far East", "Gulf of Mexico", "Latin America", "Middle East",
+    "North Sea", "Persian Gulf", "Southeast Asia", "Western Europe",
 }  # fmt: skip
 
 

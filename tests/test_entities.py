@@ -281,3 +281,14 @@ def test_a_name_the_wire_marks_as_a_company_is_no_person():
 def test_a_name_opening_with_a_legal_form_is_no_person(entity_extractor):
     body = "The bonds are guaranteed by Grobel GmbH und Co Kommanditgesellschaft, it said."
     assert entity_extractor.extract("", body).people == ()
+
+
+def test_a_place_the_article_names_as_a_company_is_no_place():
+    from indexer.entities import _place_is_company
+
+    texts = ["Zorblat Valley Corp said profit rose.", "Zorblat Valley said so."]
+    assert _place_is_company("Zorblat Valley", "Zorblat Valley", texts)
+    assert not _place_is_company("New York", "New York", ["Bank of New York Corp rose."])
+    texts = ["A unit of <ZORBCO Securities Ltd> opened.", "ZORBCO's branch manager spoke."]
+    assert _place_is_company("Zorbco", "ZORBCO's", texts)  # an all-caps name, title-cased
+    assert not _place_is_company("Zorblat", "Zorblat", ["Snow fell in Zorblat."])
