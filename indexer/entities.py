@@ -126,7 +126,7 @@ class Segment:
 
 # A new paragraph: a blank line, or (wire copy) a line break followed by indentation.
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]+\S)")
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = r"(?i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-zA-Z]*\.?"
 # "BUENOS AIRES, March 3 - ", "ROCKFORD, Ill., March 3 - ", "MOSCOW (AP) — ", "LONDON - ".
 _DATELINE = re.compile(
     r"^[\s*]*(?P<place>[A-Z][A-Z.'’&]*(?:[\s-]+[A-Z][A-Z.'’&]*){0,3})"
@@ -181,7 +181,9 @@ def split_article(title: str, body: str) -> list[Segment]:
         names = [
             canonical_place(
                 smart_title(raw_place)
-                if "." not in raw_place and raw_place.isupper()
+                # "ST. LOUIS" -> St. Louis; "U.S." stays an abbreviation
+                if raw_place.isupper()
+                and ("." not in raw_place or re.search("[A-Z]{4}", raw_place))
                 else raw_place
             )
         ]

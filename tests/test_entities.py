@@ -299,3 +299,11 @@ def test_a_title_cue_names_a_person_in_all_caps_prose(entity_extractor):
     assert entity_extractor.extract("", body).people == ("Orvelo Quimbe",)
     table = "MINISTER ORVELO 12 VS 14"  # a table, not prose: nothing
     assert entity_extractor.extract("", table).people == ()
+
+
+def test_an_all_caps_dateline_with_an_all_caps_month_or_a_saint():
+    assert split_article("", "ZORBTOWN, APRIL 9 - Grain rose.")[0].dateline_places == ("Zorbtown",)
+    assert split_article("", "ST. ZORBS, MArch 3 - Grain rose.")[0].dateline_places == (
+        "St. Zorbs",
+    )
+    assert split_article("", "U.S. - Grain rose.")[0].dateline_places == ("United States",)
