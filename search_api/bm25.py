@@ -157,7 +157,10 @@ class CombinedMatcher(mcore.Matcher):
         return self if self.is_active() else mcore.NullMatcher()
 
     def max_quality(self):
-        raise mcore.NoQualityAvailable
+        # No bound is known, so none that prunes: Whoosh's AndMaybe and union matchers ask
+        # for it whether or not block quality is supported, and an exception there failed
+        # the search ("a OR b" beside an optional word).
+        return float("inf")
 
     def weight(self) -> float:
         """The word's weighted frequency over the fields, at the current document."""

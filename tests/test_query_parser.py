@@ -261,3 +261,13 @@ def test_a_repeated_word_weighs_again_and_a_long_question_keeps_its_rarest_words
     assert long.content_words == query_module.MAX_QUERY_TERMS and long.is_question
     assert not once.is_question
     searcher.close()
+
+
+@pytest.mark.parametrize("text", ["russia the of", "ann OR lee the in", "lee a the"])
+def test_optional_stop_words_beside_required_words_run_with_a_result_limit(searcher, text):
+    # Whoosh's AndMaybe asks its optional side for a quality bound once the best hits are
+    # full (limit=1); a combined word gives "no bound" as infinity, never an exception.
+    plan = QueryBuilder(searcher).plan(parse_query(text))
+    for query in (plan.all_words(), plan.any_words()):
+        if query is not None:
+            list(searcher.search(query, limit=1))
