@@ -17,6 +17,9 @@ The parts:
   and kept sealed: measured once, at the end.
 * ``final_articles(corpora)``: a sixth sample drawn the same way with ``FINAL_SEED`` from
   the articles in none of the first five, labelled blind once the sealed one was opened.
+* ``unseen_articles(corpora)``: a seventh sample drawn the same way with ``UNSEEN_SEED``
+  from the articles in none of the first six, labelled blind once the final one was opened,
+  before the third round of rules was measured on it; measured once.
 * ``candidate_spans(body)``: every double-quoted span of a body, found by plain quote-mark
   pairing per paragraph (see the function for the rules).
 * ``main``: the command line. ``--show`` prints each span with its context for labelling::
@@ -27,6 +30,7 @@ The parts:
       .venv/bin/python -m bench.quote_sample --show --blind
       .venv/bin/python -m bench.quote_sample --show --sealed
       .venv/bin/python -m bench.quote_sample --show --final
+      .venv/bin/python -m bench.quote_sample --show --unseen
 
 The gold labels live in ``bench/quotes_gold.jsonl`` (held-out sample:
 ``bench/quotes_heldout.jsonl``; test sample: ``bench/quotes_test.jsonl``; blind sample:
@@ -67,6 +71,9 @@ SEALED_SEED = 19
 # The final sample (``final_articles``): in none of the first five, labelled blind after the
 # sealed one had been measured and opened; measured once.
 FINAL_SEED = 23
+# The unseen sample (``unseen_articles``): in none of the first six, labelled blind after the
+# final one had been measured and opened; measured once, after the third round of rules.
+UNSEEN_SEED = 29
 PER_CORPUS = 25
 BBC_CATEGORIES = ("business", "entertainment", "politics", "sport", "tech")
 # Articles with this many candidate spans are eligible; the budget keeps the sample small.
@@ -282,6 +289,14 @@ def final_articles(corpora: Path = DEFAULT) -> list[Article]:
     return sample_articles(corpora, seed=FINAL_SEED, exclude=used)
 
 
+def unseen_articles(corpora: Path = DEFAULT) -> list[Article]:
+    """The unseen sample (``UNSEEN_SEED``, none of the first six samples): labelled blind
+    after the final one was opened, measured once."""
+    earlier = _first_four(corpora) + sealed_articles(corpora) + final_articles(corpora)
+    used = frozenset(a.id for a in earlier)
+    return sample_articles(corpora, seed=UNSEEN_SEED, exclude=used)
+
+
 def _first_four(corpora: Path) -> list[Article]:
     return (
         sample_articles(corpora)
@@ -325,8 +340,11 @@ def main(argv: list[str] | None = None) -> int:
     which.add_argument("--blind", action="store_true", help="use the blind sample")
     which.add_argument("--sealed", action="store_true", help="use the sealed sample")
     which.add_argument("--final", action="store_true", help="use the final sample")
+    which.add_argument("--unseen", action="store_true", help="use the unseen sample")
     args = parser.parse_args(argv)
-    if args.final:
+    if args.unseen:
+        pick = unseen_articles
+    elif args.final:
         pick = final_articles
     elif args.sealed:
         pick = sealed_articles
