@@ -49,6 +49,9 @@ SEALED = REPO / "bench" / "quotes_sealed.jsonl"
 # The final sample: labelled blind once the sealed one was opened, measured once
 # (``--sample final``, never part of ``--all``).
 FINAL = REPO / "bench" / "quotes_final.jsonl"
+# The unseen sample: labelled blind once the final one was opened, before the third round of
+# rules was measured on it; measured once (``--sample unseen``, never part of ``--all``).
+UNSEEN = REPO / "bench" / "quotes_unseen.jsonl"
 
 
 @dataclass
@@ -242,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--sample",
-        choices=("development", "heldout", "test", "blind", "sealed", "final"),
+        choices=("development", "heldout", "test", "blind", "sealed", "final", "unseen"),
         default="blind",
         help="the first three were looked at while writing the rules; blind never was",
     )
@@ -259,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         sample_articles,
         sealed_articles,
         test_articles,
+        unseen_articles,
     )
     from indexer.entities import EntityExtractor
 
@@ -272,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
         samples = {"sealed": (SEALED, sealed_articles)}
     elif args.sample == "final":
         samples = {"final": (FINAL, final_articles)}
+    elif args.sample == "unseen":
+        samples = {"unseen": (UNSEEN, unseen_articles)}
     chosen = list(samples) if args.all else [args.sample]
     extractor = EntityExtractor()
     parts = []
