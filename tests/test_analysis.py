@@ -135,3 +135,43 @@ def test_the_fused_fold_and_stem_stages_give_whoosh_s_own_words():
         for kwargs in ({"positions": True, "chars": True}, {"no_morph": True}, {"mode": "query"}):
             want = tokens(whoosh_chain, **kwargs)
             assert tokens(ours, **kwargs) == want and len(want) > 15
+
+
+def test_spelling_words_taken_from_the_indexing_pass_are_whoosh_s_second_analysis():
+    """NewsText reuses the unstemmed words of the indexing pass for spelling: the same
+    words Whoosh's own no_morph analysis gives, for the value just indexed only."""
+    from whoosh.fields import FieldType
+
+    texts = [
+        "Running RUNNERS ran Łódź's CAFÉ-au-lait e-mails U.S.-led talks, mother-in-law's",
+        "Kremlin’s under_score 3-1 ΣΊΣΥΦΟΣ Привет naïve bye-bye bye-bye",
+        "",
+        "The the THE",
+    ]
+    for name in ("title", "body"):
+        field = build_schema()[name]
+        for text in texts:
+            whoosh_words = list(FieldType.spellable_words(field, text))
+            list(field.index(text))  # what Whoosh's writer does first, then the spelling
+            assert list(field.spellable_words(text)) == whoosh_words
+        # A value not just indexed is analysed afresh, not given the last one's words.
+        list(field.index(texts[0]))
+        assert list(field.spellable_words(texts[1])) == list(
+            FieldType.spellable_words(field, texts[1])
+        )
+        assert "running" in list(field.spellable_words(texts[0]))
+
+
+def test_an_index_written_with_reused_spelling_words_suggests_them(tmp_path):
+    from whoosh.index import create_in
+
+    ix = create_in(str(tmp_path), build_schema())
+    with ix.writer() as writer:
+        writer.add_document(id="a", title="Fishermen protest", body="Running trawlers ran")
+        writer.add_document(id="b", title="Quiet day", body="Nothing happened")
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        assert set(reader.lexicon("spell_body")) == {
+            b"happened", b"nothing", b"ran", b"running", b"trawlers"
+        }
+        assert set(reader.lexicon("spell_title")) == {b"day", b"fishermen", b"protest", b"quiet"}
