@@ -502,3 +502,83 @@ def test_a_message_from_someone_warning_is_theirs_and_an_acronym_stays_in_its_se
         'has appeared on it from the VFG warning "You can click, but you cannot hide".'
     )
     assert quotes_of(body) == [("You can click, but you cannot hide", "the Varnia Film Guild")]
+
+
+def test_an_abbreviation_goes_by_the_name_whose_initials_spell_it():
+    # No "(VGF)" in the article: the capitalised name's initials spell the abbreviation.
+    body = (
+        "BRASKTON, May 2 - The Varnia Grain Federation said it would cut quotas.\n"
+        '"The federation will review all quotas next month," the VGF said in a statement.'
+    )
+    assert quotes_of(body) == [
+        ("The federation will review all quotas next month", "the Varnia Grain Federation")
+    ]
+    # Initials that spell nothing the article names leave the abbreviation as written.
+    other = '"Quotas will fall," the VGF said.'
+    assert quotes_of(other) == [("Quotas will fall", "the VGF")]
+
+
+def test_a_two_word_surname_goes_by_the_full_name_the_article_gave_first():
+    body = (
+        "Varnian President Ilse Brask Marrow said the levy would end.\n"
+        'Brask Marrow, quoted by a ministry statement, said: "We cannot pay this year."'
+    )
+    assert quotes_of(body) == [("We cannot pay this year.", "Ilse Brask Marrow")]
+    # A sentence opener before the name is no first name.
+    opener = (
+        'Varnia Boerse rose.\nBut Varnia Boerse, the exchange, said: "Volumes are at a record."'
+    )
+    assert quotes_of(opener)[0][1] != "But Varnia Boerse"
+
+
+def test_a_paper_named_after_its_noun_speaks_for_what_it_printed_and_it_said_too():
+    body = (
+        "BRASKTON, April 13 - Quotas face scrutiny, the Varnia daily al-Marsad said.\n"
+        '"Dealers are waiting to see whether quotas hold," the daily said.\n'
+        'It added: "Some members raised output last week."'
+    )
+    assert quotes_of(body) == [
+        ("Dealers are waiting to see whether quotas hold", "al-Marsad"),
+        ("Some members raised output last week.", "al-Marsad"),
+    ]
+
+
+def test_the_person_named_by_nationality_is_the_one_the_article_is_about():
+    body = (
+        "Ilse Marrow arrived in Sydney on Monday. The film maker said there was interest. "
+        '"It will take a lot of lawyers in a room," said the New Zealander.'
+    )
+    assert quotes_of(body, ("Ilse Marrow",)) == [
+        ("It will take a lot of lawyers in a room", "Ilse Marrow")
+    ]
+    scot = 'Ilse Marrow won the final. "I played well," the Scot said.'
+    assert quotes_of(scot, ("Ilse Marrow",)) == [("I played well", "Ilse Marrow")]
+
+
+def test_an_unnamed_spokesman_keeps_the_whole_name_of_his_association():
+    body = (
+        "The vote was close. The defeat was welcomed by a spokesman for the Coconut Guild "
+        'of the Varnian Isles.\n"Naturally we welcomed the defeat," the spokesman said.'
+    )
+    spokesman = "a spokesman for the Coconut Guild of the Varnian Isles"
+    assert quotes_of(body) == [("Naturally we welcomed the defeat", spokesman)]
+
+
+def test_one_of_a_group_the_article_named_is_that_group():
+    body = (
+        "Ministers would not comment. Western banking sources were more blunt.\n"
+        '"They want no foreign bank to hold a large share," one said.'
+    )
+    assert quotes_of(body) == [
+        ("They want no foreign bank to hold a large share", "Western banking sources")
+    ]
+
+
+def test_he_after_a_sentence_whose_subject_is_a_description_skips_the_object_named_there():
+    body = (
+        "Top seed Ilse Marrow won in Varnia.\n\nMarrow was not worried. The world number "
+        "one was forced to go the distance against Brask Tollan in the final last week. "
+        '"I had a slow start again," she said.'
+    )
+    people = ("Ilse Marrow", "Brask Tollan")
+    assert quotes_of(body, people) == [("I had a slow start again", "Ilse Marrow")]

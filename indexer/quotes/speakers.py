@@ -31,6 +31,7 @@ from indexer.quotes.marks import SENTENCE_END
 from indexer.quotes.model import Event, Speaker, State
 from indexer.quotes.words import (
     BOUNDARY_WORDS,
+    DEMONYMS,
     DOCUMENTS,
     INDEFINITE,
     LEADING_NOT_NAME,
@@ -62,6 +63,8 @@ _AGE = re.compile(r"\d{1,3}-year-old")
 # after "of": "Bob Hart of Hart Securities" is a person and his employer.
 _ORG_TAIL = re.compile(rf"(?!\s+of\b)(?:\s+(?:[A-Z][\w.&'’-]*|and|of|&)){{0,4}}\s+{ORG_SUFFIX}\b")
 _NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
+# A paper's own name after its noun: "the Kuwait daily al-Qabas" (Arabic titles keep "al-").
+_MEDIA_NAME_AFTER = re.compile(rf"\s+(?:{_NAME}|(?:al|el|an|ar|as|ad)-[A-Z][\w'’-]*)")
 _ORG_NOUNS = "|".join(sorted(ORG_NOUNS))
 _SPEECH_VERBS = "|".join(sorted(QUOTE_VERBS, key=len, reverse=True))
 
@@ -118,10 +121,35 @@ def _last_mentioned(state: State) -> Speaker | None:
             text = text[:begin]
             continue  # "He defended Shultz": the subject is further back
         found = [(m.start(), name) for name in state.people for m in _mention(name).finditer(chunk)]
+        lead = len(chunk) - len(chunk.lstrip())
+        if found and chunk.startswith("The ", lead) and min(found)[0] - lead > 40:
+            # "The world number one was forced … against Ivan Ljubicic": a description is
+            # the subject, the person named is the object; the subject is further back.
+            text = text[:begin]
+            continue
         if found:
             return Speaker(" ".join(min(found)[1]), "person")
         text = text[:begin]
     return None
+
+
+_GROUP = re.compile(
+    r"\b(?:(?:[Tt]he|[Ss]ome|[Tt]wo|[Tt]hree|[Ss]everal)\s+)?(?P<g>(?:[A-Z][\w.'’-]*\s+)?"
+    r"(?:[a-z][\w'’-]*\s+){0,2}(?:sources|officials|analysts|diplomats|dealers|traders|"
+    r"economists|executives|bankers))\b"
+)
+
+
+def _last_group(state: State) -> str | None:
+    """The group "one" said is one of: the last plural unnamed speakers the article named
+    ("Western diplomatic sources were more blunt. “…,” one said")."""
+    found = list(_GROUP.finditer(state.text, 0, state.upto))
+    if not found:
+        return None
+    words = found[-1].group("g").split()
+    if words[0].casefold() in LEADING_NOT_NAME | BOUNDARY_WORDS:
+        words = words[1:]
+    return " ".join(words) if words else None
 
 
 def _mention(name: tuple[str, ...]) -> re.Pattern[str]:
@@ -182,12 +210,37 @@ def _expand_acronym(name: str, state: State) -> str:
         state.text,
     )
     if not spelled:
-        return name
+        return _spelled_by_initials(name, bare, state)
     full = re.split(r"\.\s+", spelled.group("full"))[-1]  # not from "the US. The …"
     if full.startswith("The "):
         full = full[4:]
     before = state.text[max(0, spelled.start() - 4) : spelled.start()]
     return f"the {full}" if before.casefold().endswith("the ") else full
+
+
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w'’&-]*(?:\s+(?:of|and|for|on|the|&|[A-Z][\w'’&-]*)){1,7}")
+_INITIALS_SKIP = {"of", "and", "for", "on", "the", "&"}
+
+
+def _spelled_by_initials(name: str, bare: str, state: State) -> str:
+    """ "the CFTC" -> "the Commodity Futures Trading Commission": a run of capitalised
+    words in the article whose initials spell the abbreviation (no "(CFTC)" needed)."""
+    letters = bare.replace(".", "")
+    if len(letters) < 3:
+        return name
+    for match in _CAPITALISED_RUN.finditer(state.text):
+        words = match.group(0).split()
+        if words[0] == "The":
+            words = words[1:]
+        while words and words[-1] in _INITIALS_SKIP:
+            words.pop()
+        initials = "".join(w[0] for w in words if w not in _INITIALS_SKIP)
+        if initials == letters and len(words) == len(letters) + sum(
+            w in _INITIALS_SKIP for w in words
+        ):
+            full = " ".join(words)
+            return f"the {full}" if name[:4].casefold() == "the " else full
+    return name
 
 
 def _speaker_of(subject: str, state: State) -> Speaker | None:
@@ -198,6 +251,8 @@ def _speaker_of(subject: str, state: State) -> Speaker | None:
     if len(words) == 1 and first in PRONOUNS_PERSON:
         found = _previous_subject(state) or state.last_person or _last_mentioned(state)
         return replace(found, via="pronoun") if found else None
+    if len(words) == 1 and first == "one" and (group := _last_group(state)):
+        return Speaker(group, "unnamed")  # "Western diplomatic sources …" "…," one said
     if len(words) == 1 and first in PRONOUNS_ORG:
         return replace(state.last_org, via="pronoun") if state.last_org else None
     if first in PRONOUNS_NONE or first in PRONOUNS_PERSON | PRONOUNS_ORG:
@@ -215,6 +270,9 @@ def _speaker_of(subject: str, state: State) -> Speaker | None:
         return None  # "around one quarter said": a survey's answers, not a speaker
     if len(words) == 2 and first == "the" and _AGE.fullmatch(words[1]):
         found = state.last_person or _last_mentioned(state)  # "the 28-year-old said"
+        return replace(found, via="pronoun") if found else None
+    if first == "the" and _demonym(words[1:]):
+        found = state.last_person or _last_mentioned(state)  # "said the New Zealander"
         return replace(found, via="pronoun") if found else None
     if first == "the" and not (len(words) > 2 and not words[1][:1].isupper() and named_last):
         head = words[1] if len(words) > 1 else ""
@@ -255,6 +313,8 @@ def _speaker_of(subject: str, state: State) -> Speaker | None:
             return Speaker(full, "person")  # "Mr Llwyd" -> "Elfyn Llwyd"
         if tokens and (len(tokens) >= 2 or len(tokens) < len(run)):
             name = " ".join(tokens)
+            if len(tokens) == 2 and (full := _full_name(name, state)):
+                return Speaker(full, "person")  # "Febres Cordero" -> "Leon Febres Cordero"
             if _full_org(name, state) != name:
                 return Speaker(_full_org(name, state), "org")  # "Carolina Power"
             return Speaker(name, "person")
@@ -267,6 +327,22 @@ def _speaker_of(subject: str, state: State) -> Speaker | None:
     lead = runs[0] if words[0][:1].isupper() else runs[-1]
     name = " ".join(w for w in lead if not w.endswith("-based")) or lead[-1]
     return Speaker(_full_org(name, state), "org")
+
+
+def _demonym(words: Sequence[str]) -> bool:
+    """Whether capitalised words name a person by nationality: "Scot", "New Zealander"
+    (a known country or city and "-er")."""
+    if not words or not all(w[:1].isupper() for w in words) or len(words) > 3:
+        return False
+    if len(words) == 1 and words[0].casefold() in DEMONYMS:
+        return True
+    place = " ".join(words)
+    if not place.endswith("er") or len(place) < 6:
+        return False
+    place = place[:-2]
+    from indexer.places import canonical_country, is_known_place
+
+    return canonical_country(place) is not None or is_known_place(place)
 
 
 def _names_only_after_preposition(words: Sequence[str]) -> bool:
@@ -287,10 +363,16 @@ def _issuer(noun: str, state: State) -> Speaker | None:
     text = state.text[: state.upto]
     if noun in MEDIA:
         named = re.compile(
-            rf"\b(?:{'|'.join(MEDIA)})\s+(?P<a>{_NAME})|(?P<b>{_NAME})\s+(?P<noun>(?i:{noun}))\b",
+            rf"\b(?:{'|'.join(MEDIA)})\s+(?P<a>{_NAME}|(?:al|el|an|ar|as|ad)-[A-Z][\w'’-]*)"
+            rf"|(?P<b>{_NAME})\s+(?P<noun>(?i:{noun}))\b",
         )
         for match in named.finditer(text):
             name = match.group("a") or match.group("b")
+            if match.group("b") and match.group("noun").islower():
+                # "the Kuwait daily al-Qabas": the paper's own name comes after the noun.
+                own = _MEDIA_NAME_AFTER.match(text, match.end())
+                if own and own.group(0).split()[0].casefold() not in LEADING_NOT_NAME:
+                    return Speaker(own.group(0).strip(), "org")
             if name and name.split()[0].casefold() not in LEADING_NOT_NAME | {"the", "a"}:
                 if match.group("b") and match.group("noun")[:1].isupper():
                     name = f"{name} {match.group('noun')}"  # "Tehran Radio": part of the name
@@ -357,8 +439,10 @@ def _full_name(surname: str, state: State) -> str | None:
     """The body's "First Surname" for a surname the model did not tag, if it has one."""
     for at in _occurrences(state.text[: state.upto], surname):
         first = _FIRST_NAME_BEFORE.search(state.text, max(0, at - 40), at)
+        if first and first.group(1).casefold() in LEADING_NOT_NAME | BOUNDARY_WORDS:
+            continue  # "But Deutsche Boerse"
         tokens = clean_person(f"{first.group(1)} {surname}") if first else None
-        if tokens and len(tokens) == 2:
+        if tokens and len(tokens) == len(surname.split()) + 1:
             nickname = first.group(2)
             return f"{tokens[0]} {nickname.strip()} {tokens[1]}" if nickname else " ".join(tokens)
     return None
@@ -398,11 +482,15 @@ def _by_role(words: Sequence[str], state: State) -> Speaker | None:
         rf"\b(?:[Aa]n?|[Oo]ne)\s+(?:(?!(?:of|the|The|to|and|in|on)\b)(?![\w'’-]{{4,}}\.\s)"
         rf"[\w.'’-]+\s+){{0,4}}?"
         rf"{re.escape(role)}\b"
-        r"(?:\s+(?:for|at|of|from)\s+(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})?"
+        r"(?:\s+(?:for|at|of|from)\s+(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}"
+        r"(?:\s+of\s+(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})?)?"
     )
     found = list(introduced.finditer(state.text, 0, state.upto))
     if found:
-        return Speaker(_lower_first(found[-1].group(0).split()), "unnamed")
+        words = found[-1].group(0).split()
+        if words[-1].endswith(".") and "." not in words[-1][:-1]:
+            words[-1] = words[-1][:-1]  # the sentence's full stop, not "U.S."
+        return Speaker(_lower_first(words), "unnamed")
     if role in ROLES and role not in PERSON_HEADS:
         # "the minister" where the article never wrote "Minister X": the person who spoke
         # last, else the article's first-named person ("the Trade and Industry Secretary

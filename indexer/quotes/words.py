@@ -33,6 +33,7 @@ LEADING_NOT_NAME = frozenset(_LISTS["leading_not_name"])
 ORG_NOUNS = frozenset(_LISTS["org_nouns"])
 PERSON_HEADS = frozenset(_LISTS["person_heads"])
 ROLES = frozenset(_LISTS["roles"])
+DEMONYMS = frozenset(_LISTS["demonyms"])
 # Nouns for someone who can speak ("the spokesman", "detainee 'A'"), as a thing cannot.
 SPEAKER_NOUNS = PERSON_HEADS | UNNAMED_HEADS | ROLES | ORG_NOUNS | {"detainee", "prisoner"}
 
