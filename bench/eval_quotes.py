@@ -198,12 +198,15 @@ def report(summary: dict, cases: list[Case], sample: str, gold_name: str) -> str
     """The Markdown report of one sample."""
     s = summary
     kinds = Counter(c.kind for c in cases if c.quote)
+    articles = {c.article for c in cases}
+    reuters = sum(a.startswith("reuters-") for a in articles)
     lines = [
         f"## The {sample} sample",
         "",
         f"`bench/eval_quotes.py --sample {sample}` on the hand-labelled sample "
         f"(`bench/{gold_name}`, `bench/quotes_gold.md`): "
-        f"{s['spans']} quoted spans of 50 articles (25 Reuters-21578, 25 BBC News), "
+        f"{s['spans']} quoted spans of {len(articles)} articles ({reuters} Reuters-21578, "
+        f"{len(articles) - reuters} BBC News), "
         f"{s['quotations']} of them quotations ({kinds['named']} named, {kinds['org']} "
         f"organisation, {kinds['unnamed']} unnamed, {kinds['unknown']} unknown speaker). "
         "People come from the real spaCy extractor, as in a build.",
