@@ -512,6 +512,26 @@ def _is_company(name: str, texts: Sequence[str], org_spans: Sequence[str]) -> bo
     return any(pattern.search(text) for text in texts)
 
 
+# A firm names the person who speaks for it: "Kleinwort Benson chief economist Sam Kahan",
+# "Goldman Sachs analyst Ann Lee" (roles a firm has, not a person: "Reagan spokesman Marlin
+# Fitzwater" keeps Reagan).
+_EMPLOYER_TAIL = (
+    r"\s+(?:(?:senior|chief|financial|international|managing|deputy|executive|oil|"
+    r"market|equity|research|vice)\s+){0,3}"
+    r"(?:economist|analyst|strategist|chairman|treasurer|trader|dealer|director|president)"
+    r"\s+[A-Z][\w.'’-]+\s+[A-Z]"
+)
+
+
+def _employs(name: str, texts: Sequence[str]) -> bool:
+    """Whether the article writes ``name`` as the employer of a named person."""
+    texts = [text for text in texts if name in text]
+    if not texts:
+        return False
+    pattern = re.compile(r"(?<![\w-])" + re.escape(name) + _EMPLOYER_TAIL)
+    return any(pattern.search(text) for text in texts)
+
+
 # A name opening with a legal form is a company's: "NV Philips", "Co Kommanditgesellschaft".
 _LEGAL_FORM_KEYS = frozenset(fold(form.replace(".", "")) for form in LEGAL_FORMS)
 
@@ -672,7 +692,11 @@ def _resolve(
                 continue  # "Buenos Aires", "Sri Lanka", "U.S. Dlrs", "Sioux Falls, S.D.",
                 # "NV Philips", "Co KG" (the tail of "Siemens AG and Co KG")
             if key not in company:
-                company[key] = _is_company(display, texts, org_spans) or _bracketed(display, texts)
+                company[key] = (
+                    _is_company(display, texts, org_spans)
+                    or _bracketed(display, texts)
+                    or _employs(display, texts)
+                )
             if company[key]:
                 continue
             people.setdefault(key, display)

@@ -154,6 +154,7 @@ _US_STATES = {
     "mont": "Montana", "neb": "Nebraska", "nev": "Nevada", "nh": "New Hampshire",
     "nj": "New Jersey", "nm": "New Mexico", "ny": "New York", "nc": "North Carolina",
     "nd": "North Dakota", "okla": "Oklahoma", "ore": "Oregon", "pa": "Pennsylvania",
+    "penn": "Pennsylvania", "wisc": "Wisconsin",
     "ri": "Rhode Island", "sc": "South Carolina", "sd": "South Dakota", "tenn": "Tennessee",
     "tex": "Texas", "va": "Virginia", "vt": "Vermont", "wash": "Washington",
     "wva": "West Virginia", "wis": "Wisconsin", "wyo": "Wyoming",

@@ -172,6 +172,10 @@ def test_an_index_written_with_reused_spelling_words_suggests_them(tmp_path):
     with ix.searcher() as searcher:
         reader = searcher.reader()
         assert set(reader.lexicon("spell_body")) == {
-            b"happened", b"nothing", b"ran", b"running", b"trawlers"
+            b"happened",
+            b"nothing",
+            b"ran",
+            b"running",
+            b"trawlers",
         }
         assert set(reader.lexicon("spell_title")) == {b"day", b"fishermen", b"protest", b"quiet"}

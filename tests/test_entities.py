@@ -97,6 +97,7 @@ def test_results_are_deduplicated(sample_entities):
         ("Latin America", "Latin America"),
         ("BUENOS AIRES", "Buenos Aires"),
         ("Calif.", "California"),
+        ("Penn.", "Pennsylvania"),
         ("the", None),
         ("us", None),
         ("1987", None),
@@ -276,6 +277,18 @@ def test_a_name_the_wire_marks_as_a_company_is_no_person():
     assert _bracketed("Zanthu Morrel", ["A unit of <Zanthu Morrel Mining Ltd>."])
     assert not _bracketed("Zanthu", ["Its <Zanthuan Mining Ltd> unit."])  # another word
     assert not _bracketed("Zanthu Morrel", ["Zanthu Morrel said so."])
+
+
+def test_a_firm_written_as_a_named_person_s_employer_is_no_person():
+    from indexer.entities import _employs
+
+    texts = ["Zanthu Morrel chief financial economist Orvel Kahan said rates would fall."]
+    assert _employs("Zanthu Morrel", texts)
+    assert _employs("Zanthu Morrel", ["Zanthu Morrel analyst Ann Lee agreed."])
+    # A person's own aide, or the person speaking, keeps the person.
+    assert not _employs("Orvel Kahan", ["Orvel Kahan spokesman Bram Tollan said so."])
+    assert not _employs("Orvel Kahan", ["Orvel Kahan, an economist, said so."])
+    assert not _employs("Zanthu Morrel", ["Mr Zanthu Morrel economist at a bank."])  # no name
 
 
 def test_a_name_opening_with_a_legal_form_is_no_person(entity_extractor):
