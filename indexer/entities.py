@@ -410,6 +410,7 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
         for start, end, label, text in seg_ents:
             taken.append((start, end))
             if label in PERSON_LABELS:
+                text = _past_particles(text, seg.text, end)
                 raw = _Raw((index, start), seg.headline, "person", text, "ner", seg.text)
                 raw.tokens = clean_person(text)
                 raw.cued = _after_title(seg.text, start) or bool(
@@ -461,6 +462,31 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
     return raws
 
 
+# A name the model cut after its particles: "Pieter van der" + "Vorm".
+_PARTICLE_END = re.compile(r"\s(?:van|der|den|de|von|da|di|du|del|la|le|bin|al)$")
+_NEXT_NAME_WORD = re.compile(r"\s+[A-Z][\w'’-]+")
+
+
+# A place's name as the first word of a round of talks or a club of creditors.
+_EVENT_AFTER = re.compile(r"\s+(?:Round|Club)\b")
+
+
+def _names_an_event(raw) -> bool:
+    """Whether this place mention is the first word of "the Uruguay Round" / "Paris Club"."""
+    start = raw.position[1]
+    at = raw.context.find(raw.surface, start)
+    return at >= 0 and bool(_EVENT_AFTER.match(raw.context, at + len(raw.surface)))
+
+
+def _past_particles(text: str, segment: str, end: int) -> str:
+    """A PERSON span that ends in a particle, completed by the capitalised word after it
+    in the text ("Pieter van der Vorm"); any other span as it is."""
+    if not _PARTICLE_END.search(text):
+        return text
+    after = _NEXT_NAME_WORD.match(segment, end)
+    return text + after.group(0) if after else text
+
+
 _PREVIOUS_WORD = re.compile(r"([A-Za-z.]+)\s+$")
 # A company's name: the words, maybe "and Rubber", then a company suffix.
 _COMPANY_NAME_TAIL = (
@@ -509,7 +535,11 @@ def _is_company(name: str, texts: Sequence[str], org_spans: Sequence[str]) -> bo
     if not texts:
         return False
     pattern = re.compile(re.escape(name) + _COMPANY_NAME_TAIL)
-    return any(pattern.search(text) for text in texts)
+    if any(pattern.search(text) for text in texts):
+        return True
+    # "grain firm J. Souffle", "the trading house Zanthu Morrel".
+    noun = re.compile(r"\b(?:firm|company|house|brokerage)\s+" + re.escape(name) + r"(?![\w-])")
+    return any(noun.search(text) for text in texts)
 
 
 # A firm names the person who speaks for it: "Kleinwort Benson chief economist Sam Kahan",
@@ -558,6 +588,13 @@ def _place_is_company(place: str, surface: str, texts: Sequence[str]) -> bool:
         return True
     if known:
         return False
+    # Unknown to the gazetteer, a name a word or two before a company suffix: "Newmont
+    # Mining Corp".
+    longer = re.compile(
+        r"(?<![\w-])" + re.escape(place) + r"(?:\s+[A-Z][\w&'’-]*){1,2}\s+" + COMPANY_SUFFIX + r"\b"
+    )
+    if any(longer.search(text) for text in texts if place in text):
+        return True
     return (written != place and _is_company(written, texts, ())) or _bracketed(written, texts)
 
 
@@ -703,6 +740,8 @@ def _resolve(
             mentions.append(Mention("person", people[key], raw.surface, source, raw.context))
         elif raw.kind == "place" and raw.place:
             key = fold(raw.place)
+            if raw.source != "dateline" and _names_an_event(raw):
+                continue  # "the Uruguay Round" of trade talks, "the Paris Club" of creditors
             if (
                 raw.source == "ner"
                 and key not in dateline_keys

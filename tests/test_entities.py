@@ -320,3 +320,37 @@ def test_an_all_caps_dateline_with_an_all_caps_month_or_a_saint():
         "St. Zorbs",
     )
     assert split_article("", "U.S. - Grain rose.")[0].dateline_places == ("United States",)
+
+
+def test_a_person_cut_after_the_particles_is_completed_from_the_text():
+    from indexer.entities import _past_particles
+
+    text = "GEM managing director Zorvel van der Vorm said so."
+    end = text.index(" Vorm")
+    assert _past_particles("Zorvel van der", text, end) == "Zorvel van der Vorm"
+    assert _past_particles("Zorvel Vorm", text, 0) == "Zorvel Vorm"  # no particle: as it is
+
+
+def test_a_name_after_a_firm_noun_or_ending_worldwide_is_a_company():
+    from indexer.entities import _is_company
+    from indexer.names import clean_person
+
+    assert _is_company("J. Zorbel", ["Offers came from grain firm J. Zorbel at 80 dlrs."], ())
+    assert not _is_company("J. Zorbel", ["J. Zorbel, a grain trader, said so."], ())
+    assert clean_person("Ted Zorbel Worldwide") is None
+
+
+def test_a_place_unknown_to_the_gazetteer_before_a_company_name_is_no_place():
+    from indexer.entities import _place_is_company
+
+    texts = ["Zorbmont Mining Corp held 5 mln shares."]
+    assert _place_is_company("Zorbmont", "Zorbmont", texts)
+    # A known place stays a place: "Denver Gold Mines Ltd" in a story about Denver.
+    assert not _place_is_company("Denver", "Denver", ["Denver Gold Mines Ltd rose."])
+
+
+def test_a_place_naming_a_round_of_talks_or_a_creditors_club_is_no_place(entity_extractor):
+    body = "Success hinges on the current Uruguay Round of trade talks, the commission said."
+    assert "Uruguay" not in entity_extractor.extract("", body).places
+    body = "Farmers in Uruguay protested on Monday against the new tax on wool exports."
+    assert "Uruguay" in entity_extractor.extract("", body).places
