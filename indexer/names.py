@@ -74,6 +74,9 @@ _EDGE = " \t\"'“”‘’()[]{},;:!?*"
 _SENTENCE_WORD = re.compile(r"^[^\W\d_]*[^\W\d_]{5,}\.$")
 
 
+_PARTY_STATE = re.compile(r"\(?[DRI]-[A-Z][A-Za-z.]*\)?,?$")
+
+
 def clean_person(span: str) -> tuple[str, ...] | None:
     """Clean a PERSON span into name tokens, or ``None`` when nothing name-like is left.
 
@@ -102,6 +105,9 @@ def clean_person(span: str) -> tuple[str, ...] | None:
         if _SENTENCE_WORD.match(tok) and tok.casefold().rstrip(".") not in TITLE_WORDS:
             tokens = tokens[: i + 1]
             break
+    # A US legislator's party and state after the name: "Dan Glickman (D-Kan.)".
+    while tokens and _PARTY_STATE.match(tokens[-1]):
+        tokens.pop()
     # A trailing full stop is the sentence's, unless the token is an initial ("John F.").
     if tokens and tokens[-1].endswith(".") and len(tokens[-1]) > 2:
         tokens[-1] = tokens[-1].rstrip(".")

@@ -182,6 +182,9 @@ def test_hard_wrapped_wire_text(entity_extractor):
         ("Lib Dem", None),
         ("The Lib Dems", None),
         ("Lib Dem Mark Oaten", ("Mark", "Oaten")),
+        ("Veteran Ilse Marrow", ("Ilse", "Marrow")),
+        ("Dan Zorbel (D-Kan.)", ("Dan", "Zorbel")),
+        ("Dan Zorbel R-Calif", ("Dan", "Zorbel")),
     ],
 )
 def test_descriptions_stay_out_of_names(span, expected):
