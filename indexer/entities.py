@@ -526,20 +526,24 @@ def _followed_by_region(name: str, texts: Sequence[str]) -> bool:
     return False
 
 
+def _written(name: str, texts: Sequence[str], before: str, after: str) -> bool:
+    """Whether a text writes ``name`` between the patterns ``before`` and ``after``; the
+    pattern is made only when a text holds ``name`` at all (most do not)."""
+    texts = [text for text in texts if name in text]
+    if not texts:
+        return False
+    pattern = re.compile(before + re.escape(name) + after)
+    return any(pattern.search(text) for text in texts)
+
+
 def _is_company(name: str, texts: Sequence[str], org_spans: Sequence[str]) -> bool:
     """Whether the article uses ``name`` as (part of) a company's name."""
     folded = fold(name)
     if any(folded in org for org in org_spans):
         return True  # "Lear Siegler" inside ORG "Lear Siegler Inc"
-    texts = [text for text in texts if name in text]  # no pattern to make for most
-    if not texts:
-        return False
-    pattern = re.compile(re.escape(name) + _COMPANY_NAME_TAIL)
-    if any(pattern.search(text) for text in texts):
-        return True
-    # "grain firm J. Souffle", "the trading house Zanthu Morrel".
-    noun = re.compile(r"\b(?:firm|company|house|brokerage)\s+" + re.escape(name) + r"(?![\w-])")
-    return any(noun.search(text) for text in texts)
+    return _written(name, texts, "", _COMPANY_NAME_TAIL) or _written(
+        name, texts, r"\b(?:firm|company|house|brokerage)\s+", r"(?![\w-])"
+    )  # "grain firm J. Souffle", "the trading house Zanthu Morrel"
 
 
 # A firm names the person who speaks for it: "Kleinwort Benson chief economist Sam Kahan",
@@ -555,11 +559,7 @@ _EMPLOYER_TAIL = (
 
 def _employs(name: str, texts: Sequence[str]) -> bool:
     """Whether the article writes ``name`` as the employer of a named person."""
-    texts = [text for text in texts if name in text]
-    if not texts:
-        return False
-    pattern = re.compile(r"(?<![\w-])" + re.escape(name) + _EMPLOYER_TAIL)
-    return any(pattern.search(text) for text in texts)
+    return _written(name, texts, r"(?<![\w-])", _EMPLOYER_TAIL)
 
 
 # A name opening with a legal form is a company's: "NV Philips", "Co Kommanditgesellschaft".
@@ -590,10 +590,7 @@ def _place_is_company(place: str, surface: str, texts: Sequence[str]) -> bool:
         return False
     # Unknown to the gazetteer, a name a word or two before a company suffix: "Newmont
     # Mining Corp".
-    longer = re.compile(
-        r"(?<![\w-])" + re.escape(place) + r"(?:\s+[A-Z][\w&'’-]*){1,2}\s+" + COMPANY_SUFFIX + r"\b"
-    )
-    if any(longer.search(text) for text in texts if place in text):
+    if _written(place, texts, r"(?<![\w-])", rf"(?:\s+[A-Z][\w&'’-]*){{1,2}}\s+{COMPANY_SUFFIX}\b"):
         return True
     return (written != place and _is_company(written, texts, ())) or _bracketed(written, texts)
 

@@ -27,6 +27,7 @@ from indexer.names import (
     name_runs,
     person_tokens,
 )
+from indexer.places import canonical_country, is_known_place
 from indexer.quotes.marks import SENTENCE_END
 from indexer.quotes.model import Event, Speaker, State
 from indexer.quotes.words import (
@@ -63,8 +64,9 @@ _AGE = re.compile(r"\d{1,3}-year-old")
 # after "of": "Bob Hart of Hart Securities" is a person and his employer.
 _ORG_TAIL = re.compile(rf"(?!\s+of\b)(?:\s+(?:[A-Z][\w.&'’-]*|and|of|&)){{0,4}}\s+{ORG_SUFFIX}\b")
 _NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
-# A paper's own name after its noun: "the Kuwait daily al-Qabas" (Arabic titles keep "al-").
-_MEDIA_NAME_AFTER = re.compile(rf"\s+(?:{_NAME}|(?:al|el|an|ar|as|ad)-[A-Z][\w'’-]*)")
+# A paper's own name after its noun: "the Kuwait daily al-Qabas".
+_ARABIC_TITLE = r"(?:al|el|an|ar|as|ad)-[A-Z][\w'’-]*"  # "al-Qabas": a paper keeps its "al-"
+_MEDIA_NAME_AFTER = re.compile(rf"\s+(?:{_NAME}|{_ARABIC_TITLE})")
 _ORG_NOUNS = "|".join(sorted(ORG_NOUNS))
 _SPEECH_VERBS = "|".join(sorted(QUOTE_VERBS, key=len, reverse=True))
 
@@ -235,9 +237,7 @@ def _spelled_by_initials(name: str, bare: str, state: State) -> str:
         while words and words[-1] in _INITIALS_SKIP:
             words.pop()
         initials = "".join(w[0] for w in words if w not in _INITIALS_SKIP)
-        if initials == letters and len(words) == len(letters) + sum(
-            w in _INITIALS_SKIP for w in words
-        ):
+        if initials == letters:
             full = " ".join(words)
             return f"the {full}" if name[:4].casefold() == "the " else full
     return name
@@ -340,8 +340,6 @@ def _demonym(words: Sequence[str]) -> bool:
     if not place.endswith("er") or len(place) < 6:
         return False
     place = place[:-2]
-    from indexer.places import canonical_country, is_known_place
-
     return canonical_country(place) is not None or is_known_place(place)
 
 
@@ -363,7 +361,7 @@ def _issuer(noun: str, state: State) -> Speaker | None:
     text = state.text[: state.upto]
     if noun in MEDIA:
         named = re.compile(
-            rf"\b(?:{'|'.join(MEDIA)})\s+(?P<a>{_NAME}|(?:al|el|an|ar|as|ad)-[A-Z][\w'’-]*)"
+            rf"\b(?:{'|'.join(MEDIA)})\s+(?P<a>{_NAME}|{_ARABIC_TITLE})"
             rf"|(?P<b>{_NAME})\s+(?P<noun>(?i:{noun}))\b",
         )
         for match in named.finditer(text):
