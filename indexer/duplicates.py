@@ -64,6 +64,9 @@ SHINGLE_WORDS = 3
 # a story of its own. So short a text that repeats a sentence (a quotation, a statement)
 # is as likely another story quoting it as a version of the same one.
 MIN_SHINGLES = 30
+# The store's page cache during a build, in KiB (SQLite's default is 2 MB): it holds the
+# band and signature pages at 16x Reuters (277 MB on disk) nearly whole.
+CACHE_KIB = 256 * 1024
 # Shared with the build's parameters: a store made with others is started again.
 PARAMS = (
     f"minhash={NUM_PERM};seed=1;bands={BANDS}x{ROWS};shingle={SHINGLE_WORDS};min={MIN_SHINGLES};"
@@ -154,6 +157,10 @@ class GroupStore:
         db = sqlite3.connect(self.path, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
+        # A build's band lookups and inserts land on random pages: with SQLite's default
+        # 2 MB page cache most miss (and one build-long transaction spills its dirty pages).
+        # Measured: grouping 4x Reuters (76,172 articles) 48.0 -> 35.9 s of CPU.
+        db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
         self._create_tables(db)
         return db

@@ -1,11 +1,11 @@
 """Whoosh segment writing for builds: a faster segment writer and writer processes.
 
 Parts:
-    ``SegmentBuilder``: Whoosh's ``SegmentWriter`` with one fix: when a segment is flushed,
-    Whoosh asks for every posting's field length, and for a field without lengths (ids,
-    keywords) it checks on disk whether the lengths file exists, once per posting (a
-    ``stat`` call per posting: a fifth of a tags-given build). Here it asks once per field;
-    ``open_writer(ix)`` opens one;
+    ``SegmentBuilder``: Whoosh's ``SegmentWriter`` with its postings gathered per term
+    (``indexer.postingpool.TermPool``) instead of one tuple each in Whoosh's pool, and
+    written term by term with each field's lengths read once (Whoosh asks for every
+    posting's field length, and for a field without lengths checks on disk, a ``stat``
+    per posting, whether the lengths file exists); ``open_writer(ix)`` opens one;
     ``ParallelWriter``: analysis and segment writing in worker processes (forked), one
     segment per process for the articles and one for their quotations, fed batches of
     records from the main process; ``finish()`` returns the finished segments;
@@ -32,10 +32,10 @@ import traceback
 from collections.abc import Sequence
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import _lenfield
 from whoosh.writing import SegmentWriter
 
 from indexer import postarrays
+from indexer.postingpool import TermPool, write_terms
 
 # Records sent to a writer process at a time.
 BATCH_DOCS = 256
@@ -44,37 +44,25 @@ ARTICLE_LIMIT_MB = 512
 QUOTE_LIMIT_MB = 32
 
 
-class _Lengths:
-    """A per-document reader whose length lookups check each field's file once."""
-
-    def __init__(self, reader):
-        self._reader = reader
-        self._has: dict[str, bool] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        has = self._has.get(fieldname)
-        if has is None:
-            has = self._has[fieldname] = self._reader.has_column(_lenfield(fieldname))
-        return self._reader.doc_field_length(docnum, fieldname, default) if has else default
-
-    def close(self) -> None:
-        self._reader.close()
-
-
 class SegmentBuilder(SegmentWriter):
-    """``SegmentWriter`` whose segment flush looks up field lengths without a stat each.
+    """``SegmentWriter`` that gathers its postings per term (``indexer.postingpool``)
+    instead of in Whoosh's pool, and writes them term by term.
 
     ``recorder``: a ``postarrays.SegmentRecorder`` that keeps the posting lists as the
     segment is written (for its array files), or None."""
 
     recorder: postarrays.SegmentRecorder | None = None
 
+    def __init__(self, ix, *, limitmb: int, **kwargs) -> None:
+        super().__init__(ix, limitmb=limitmb, **kwargs)
+        self.pool = TermPool(self._tempstorage, limitmb)
+
     def _flush_segment(self):
         self.perdocwriter.close()
         if self.recorder is not None:
             self.recorder.attach(self.fieldwriter, self.docnum)
-        lengths = _Lengths(self.per_document_reader()) if self.codec.length_stats else None
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        write_terms(self.fieldwriter, self.schema, lengths, self.pool.terms())
         self.fieldwriter.close()
         if lengths:
             lengths.close()
