@@ -582,3 +582,21 @@ def test_he_after_a_sentence_whose_subject_is_a_description_skips_the_object_nam
     )
     people = ("Ilse Marrow", "Brask Tollan")
     assert quotes_of(body, people) == [("I had a slow start again", "Ilse Marrow")]
+
+
+def test_a_full_stop_after_initials_longer_than_the_look_back_ends_no_sentence():
+    from indexer.quotes.marks import sentence_ends
+
+    initials = ".".join("abcdefghijklmnopqrstuvwxyz") + "."  # 52 characters, one word
+    text = f"He said {initials} Then he left. It rained."
+    ends = sentence_ends(text, text, [])
+    assert ends == [text.index(" It rained"), len(text)]
+
+
+def test_sentence_ends_of_a_long_paragraph_are_every_full_stop():
+    from indexer.quotes.marks import sentence_ends
+
+    text = " ".join(f"Prices rose {i} percent. Mr. Li said so." for i in range(400))
+    ends = sentence_ends(text, text, [])
+    assert len(ends) == 800  # "Mr." ends none
+    assert ends[-1] == len(text)
