@@ -47,7 +47,6 @@ class TermPool:
         self._max = max(1, int(limitmb * 1024 * 1024 // POSTING_BYTES))
         self._terms: dict[str, dict[bytes, list[tuple]]] = {}
         self._count = 0
-        self._serial = 0
         self.runs: list[str] = []
         self.fieldnames: set[str] = set()
 
@@ -77,7 +76,6 @@ class TermPool:
         """Spill the terms held to a new sorted run."""
         if not self._count:
             return
-        self._serial += 1
         # Writer processes share the temporary folder (and, forked, the same ``id``s).
         name = f"termpool-{uuid.uuid4().hex}.run"
         with self._store.create_file(name).raw_file() as f:
@@ -102,7 +100,7 @@ class TermPool:
         merged = heapq.merge(*(self._read_run(name) for name in runs), key=_term_key)
         current = next(merged, None)
         for term in merged:
-            if term[0] == current[0] and term[1] == current[1]:
+            if _term_key(term) == _term_key(current):
                 current[2].extend(term[2])  # a later run's part of the same term
             else:
                 yield current
@@ -146,6 +144,7 @@ def write_terms(fieldwriter, schema, lengths, terms: Iterator[Term]) -> None:
     length statistics. Each field's lengths are read once, as a list, not once per
     posting.
     """
+    add = fieldwriter.add
     field = None
     field_lengths: list[int | None] | None = None
     for fieldname, text, postings in terms:
@@ -156,7 +155,6 @@ def write_terms(fieldwriter, schema, lengths, terms: Iterator[Term]) -> None:
             fieldwriter.start_field(fieldname, schema[fieldname])
             field_lengths = _field_lengths(lengths, fieldname)
         fieldwriter.start_term(text)
-        add = fieldwriter.add
         if field_lengths is None:
             for _, _, docnum, weight, value in postings:
                 add(docnum, weight, value or b"", 0)
