@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install index run test lint format eval-entities eval-html eval-metadata eval-quotes eval-ranking eval-judged eval-newsroom eval-related eval-duplicates mixed-archive fuzz bench bench-scale bench-build clean
+.PHONY: install bench-tools index run test lint format eval-entities eval-html eval-metadata eval-quotes eval-ranking eval-judged eval-newsroom eval-related eval-duplicates mixed-archive fuzz bench bench-scale bench-build clean
 
 install: $(STAMP)
 
@@ -13,6 +13,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# The HTTP benchmarks drive gunicorn with wrk, a system tool: installed from Debian's
+# packages when missing (as root, or through sudo).
+bench-tools:
+	@command -v wrk >/dev/null || { SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  $$SUDO apt-get install -y -qq --no-install-recommends wrk; }
 
 index: install
 	$(PY) -m indexer build
@@ -63,12 +70,12 @@ eval-related: install
 mixed-archive: install
 	$(PY) bench/mixed_archive.py
 
-bench: install
+bench: install bench-tools
 	$(PY) bench/perf.py --scale 1
 
 # Reuters replicated 1x, 4x, 16x: build, size, in-process and HTTP latency, memory (about
 # an hour: the 16x build is most of it; --skip-build reuses indexes already built).
-bench-scale: install
+bench-scale: install bench-tools
 	$(PY) bench/perf.py --scale 1 4 16 --stages scale summary
 
 bench-build: install

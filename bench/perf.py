@@ -1008,6 +1008,8 @@ def main(argv: list[str] | None = None) -> int:
         "--stages", nargs="+", choices=STAGES, default=list(STAGES), help="stages to run"
     )
     args = parser.parse_args(argv)
+    if {"scale", "http"} & set(args.stages) and shutil.which("wrk") is None:
+        parser.error("the HTTP stages need wrk: `make bench-tools` (apt-get install wrk)")
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     base = base_records(out)
