@@ -463,8 +463,12 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
 
 
 # A name the model cut after its particles: "Pieter van der" + "Vorm".
-_PARTICLE_END = re.compile(r"\s(?:van|der|den|de|von|da|di|du|del|la|le|bin|al)$")
+_PARTICLE_END = re.compile(r"\s(?:van|der|den|de|von|da|di|du|del|la|le|bin|al|arap)$")
 _NEXT_NAME_WORD = re.compile(r"\s+[A-Z][\w'’-]+")
+# ... or cut before them: "Daniel" + " arap Moi".
+_PARTICLES_AND_NAME = re.compile(
+    r"(?:\s+(?:van|der|den|de|von|da|di|du|del|bin|al|arap)){1,3}\s+[A-Z][\w'’-]+"
+)
 
 
 # A place's name as the first word of a round of talks or a club of creditors.
@@ -480,9 +484,11 @@ def _names_an_event(raw) -> bool:
 
 def _past_particles(text: str, segment: str, end: int) -> str:
     """A PERSON span that ends in a particle, completed by the capitalised word after it
-    in the text ("Pieter van der Vorm"); any other span as it is."""
+    in the text ("Pieter van der Vorm"), or that the model cut before particles and a
+    name ("Daniel" + " arap Moi"); any other span as it is."""
     if not _PARTICLE_END.search(text):
-        return text
+        after = _PARTICLES_AND_NAME.match(segment, end)
+        return text + after.group(0) if after else text
     after = _NEXT_NAME_WORD.match(segment, end)
     return text + after.group(0) if after else text
 
@@ -491,7 +497,9 @@ _PREVIOUS_WORD = re.compile(r"([A-Za-z.]+)\s+$")
 # A company's name: the words, maybe "and Rubber", then a company suffix.
 _COMPANY_NAME_TAIL = (
     r"(?:,\s+[A-Z][\w.]*){0,3}"  # "L.F. Rothschild, Unterberg, Towbin Inc"
-    rf"(?:\s+(?:and|&)(?:\s+[A-Z][\w.]*)?)?,?\s+{COMPANY_SUFFIX}\b"
+    rf"(?:\s+(?:and|&)(?:\s+[A-Z][\w.]*)?)?"
+    r"(?:\s+\([A-Z][\w.]*\))?"  # "Indosuez Asia (Singapore) Ltd"
+    rf",?\s+{COMPANY_SUFFIX}\b"
 )
 
 
@@ -536,14 +544,31 @@ def _written(name: str, texts: Sequence[str], before: str, after: str) -> bool:
     return any(pattern.search(text) for text in texts)
 
 
+# A publication: "the business daily Gazeta Mercantil", "today's Gazeta Mercantil
+# newspaper", "an Advertising Age report".
+_PUBLICATION_BEFORE = r"\b(?:newspaper|magazine|daily|weekly|journal|newsletter)\s+(?:the\s+)?"
+_PUBLICATION_AFTER = r"\s+(?:newspaper|magazine|report|article|editorial)\b"
+# A chain of shops or a brand: "the Gordon Zorbond pharmacies".
+_BUSINESS_AFTER = (
+    r"\s+(?:pharmacies|stores|shops|supermarkets|restaurants|hotels|outlets|dealerships"
+    r"|franchises|chain|brand)\b"
+)
+
+
 def _is_company(name: str, texts: Sequence[str], org_spans: Sequence[str]) -> bool:
-    """Whether the article uses ``name`` as (part of) a company's name."""
+    """Whether the article uses ``name`` as (part of) a company's name, a publication's or a
+    chain's."""
     folded = fold(name)
     if any(folded in org for org in org_spans):
         return True  # "Lear Siegler" inside ORG "Lear Siegler Inc"
-    return _written(name, texts, "", _COMPANY_NAME_TAIL) or _written(
-        name, texts, r"\b(?:firm|company|house|brokerage)\s+", r"(?![\w-])"
-    )  # "grain firm J. Souffle", "the trading house Zanthu Morrel"
+    return (
+        _written(name, texts, "", _COMPANY_NAME_TAIL)
+        or _written(name, texts, r"\b(?:firm|company|house|brokerage)\s+", r"(?![\w-])")
+        # "grain firm J. Souffle", "the trading house Zanthu Morrel"
+        or _written(name, texts, _PUBLICATION_BEFORE, r"(?![\w-])")
+        or _written(name, texts, r"(?<![\w-])", _PUBLICATION_AFTER)
+        or _written(name, texts, r"(?<![\w-])", _BUSINESS_AFTER)
+    )
 
 
 # A firm names the person who speaks for it: "Kleinwort Benson chief economist Sam Kahan",
@@ -694,7 +719,12 @@ def _resolve(
         if raw.kind != "person":
             # An ORG/GPE span that is a known person's surname ("Bozize" tagged ORG).
             cleaned = clean_person(raw.surface) if raw.source in ("ner", "ORG", "NORP") else None
-            if cleaned and len(cleaned) == 1 and fold(cleaned[0]) in surnames:
+            if (
+                cleaned
+                and len(cleaned) == 1
+                and fold(cleaned[0]) in surnames
+                and not _is_company(cleaned[0], texts, ())
+            ):  # not "Deere" of "Deere and Co" beside a "John Deere"
                 tokens, source = cleaned, "link"
         if raw.bracketed:
             continue
@@ -717,6 +747,7 @@ def _resolve(
                     continue
             elif (
                 key in place_keys
+                or is_known_place(display)  # "Buenos Aires", "Bandar Abbas" tagged PERSON
                 or canonical_country(display)
                 or any(canonical_country(tok) for tok in name)
                 or _followed_by_region(display, texts)

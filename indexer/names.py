@@ -6,7 +6,9 @@ Parts:
     (titles after which a lone word is a surname),
     ``PARTICLES`` ("de", "van", "bin": lower-case words inside a person's name),
     ``NAME_JOINERS`` (particles and "of": inside an organisation's name too),
-    ``MONTHS_DAYS``, ``TABLE_WORDS``, ``NOT_A_PERSON``, ``ORG_WORDS``;
+    ``MONTHS_DAYS``, ``TABLE_WORDS``, ``NOT_A_PERSON``, ``ORG_WORDS``, ``PLACE_WORDS``
+    (a name ending in one is a place: "Myra Falls"), ``NOT_IN_NAMES`` (function words no
+    name holds: "Under");
     ``LEGAL_FORMS`` ("Inc", "GmbH") and their ``LEGAL_FORM_SPELLINGS``; ``COMPANY_SUFFIX``
     and ``ORG_SUFFIX``, regex alternations of the words that end a company's name ("Inc",
     "Holdings") or an organisation's ("Bank");
@@ -36,6 +38,10 @@ MONTHS_DAYS = frozenset(_WORDS["months_days"])
 TABLE_WORDS = frozenset(_WORDS["table_words"])
 NOT_A_PERSON = frozenset(_WORDS["not_a_person"])
 ORG_WORDS = frozenset(_WORDS["org_words"])
+PLACE_WORDS = frozenset(_WORDS["place_words"])
+NOT_IN_NAMES = frozenset(_WORDS["not_in_names"])
+_NOT_NAME_WORDS = TABLE_WORDS | NOT_IN_NAMES  # no token of a name
+_NOT_NAME_ENDS = ORG_WORDS | PLACE_WORDS  # no last token of a name
 LEGAL_FORMS = _WORDS["legal_forms"]
 # How legal forms are written: "inc" as "inc", "Inc", "INC"; "GmbH" as "GmbH", "GMBH".
 LEGAL_FORM_SPELLINGS = tuple(
@@ -119,14 +125,14 @@ def clean_person(span: str) -> tuple[str, ...] | None:
     if not tokens:
         return None
     for tok in tokens:
-        if any(ch.isdigit() for ch in tok) or tok.casefold() in TABLE_WORDS:
+        if any(ch.isdigit() for ch in tok) or tok.casefold() in _NOT_NAME_WORDS:
             return None
         if tok.casefold() in PARTICLES:
             continue
         if not _NAME_TOKEN.match(tok):
             return None
-    if tokens[-1].casefold().replace(".", "") in ORG_WORDS:
-        return None  # "Arcalex B.V", "Goodyear Tire and Rubber Co"
+    if tokens[-1].casefold().replace(".", "") in _NOT_NAME_ENDS:
+        return None  # "Arcalex B.V", "Goodyear Tire and Rubber Co", "Myra Falls"
     return tuple(tokens)
 
 

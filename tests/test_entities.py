@@ -357,3 +357,78 @@ def test_a_place_naming_a_round_of_talks_or_a_creditors_club_is_no_place(entity_
     assert "Uruguay" not in entity_extractor.extract("", body).places
     body = "Farmers in Uruguay protested on Monday against the new tax on wool exports."
     assert "Uruguay" in entity_extractor.extract("", body).places
+
+
+def test_function_words_and_place_endings_are_no_names():
+    from indexer.names import clean_person
+
+    # A programme's name, a mine's site: not people.
+    assert clean_person("Zorbles Under Book-Entry Safekeeping") is None
+    assert clean_person("Zorva Falls") is None
+    # Surnames that are place words too stay names.
+    assert clean_person("Zorva Park") == ("Zorva", "Park")
+    assert clean_person("Zorva Hills") == ("Zorva", "Hills")
+
+
+def test_a_publication_is_no_person():
+    from indexer.entities import _is_company
+
+    name = "Gazeta Zorbantil"
+    assert _is_company(name, ["He told the Gazeta Zorbantil newspaper so."], ())
+    assert _is_company(name, ["The business daily Gazeta Zorbantil reported it."], ())
+    report = ["He would not comment on an Advertising Zorb report."]
+    assert _is_company("Advertising Zorb", report, ())
+    assert not _is_company(name, ["Gazeta Zorbantil, a trader, said so."], ())
+
+
+def test_an_org_span_written_as_a_company_is_not_linked_to_a_person():
+    from indexer.entities import Segment, _resolve
+
+    segments = [
+        Segment("Zorbere and Co said it agreed with the rival."),
+        Segment("Under the deal John Zorbere engines are sold worldwide."),
+    ]
+    ents = [[(0, 7, "ORG", "Zorbere")], [(14, 26, "PERSON", "John Zorbere")]]
+    _, mentions = _resolve(segments, ents)
+    assert [m.surface for m in mentions if m.kind == "person"] == ["John Zorbere"]
+    # Written bare, the same span is the person's surname.
+    segments[0] = Segment("Zorbere said it agreed with the rival.")
+    _, mentions = _resolve(segments, ents)
+    assert [m.surface for m in mentions if m.kind == "person"] == ["Zorbere", "John Zorbere"]
+
+
+def test_a_place_inside_a_company_name_with_a_bracketed_part_is_no_place():
+    from indexer.entities import _place_is_company
+
+    texts = ["Zorbosuez Asia (Singapore) Ltd will lead the issue."]
+    assert _place_is_company("Asia", "Asia", texts)
+    assert not _place_is_company("Asia", "Asia", ["Exports to Asia (mainly Japan) rose."])
+
+
+def test_a_name_cut_before_its_particles_is_completed():
+    from indexer.entities import _past_particles
+
+    text = "President Zorvel arap Moi said so."
+    end = text.index(" arap")
+    assert _past_particles("Zorvel", text, end) == "Zorvel arap Moi"
+    text = "Zorvel de facto ruled."  # a particle-like word before a lower-case word
+    assert _past_particles("Zorvel", text, len("Zorvel")) == "Zorvel"
+
+
+def test_japanese_legal_form_and_shop_chains_are_companies():
+    from indexer.entities import _is_company
+    from indexer.names import clean_person
+
+    assert clean_person("Zorbaka Kikinzoku KK") is None
+    texts = ["It bought the Zorvel's and Gordon Zorbond pharmacies last year."]
+    assert _is_company("Gordon Zorbond", texts, ())
+    assert not _is_company("Gordon Zorbond", ["Gordon Zorbond, who runs it, said so."], ())
+
+
+def test_a_person_named_exactly_like_a_known_city_is_no_person():
+    from indexer.entities import Segment, _resolve
+
+    segments = [Segment("Shipments from Bandar Abbas rose, Zorvel Quint said.")]
+    ents = [[(15, 27, "PERSON", "Bandar Abbas"), (34, 46, "PERSON", "Zorvel Quint")]]
+    entities, _ = _resolve(segments, ents)
+    assert entities.people == ("Zorvel Quint",)
