@@ -432,3 +432,24 @@ def test_a_person_named_exactly_like_a_known_city_is_no_person():
     ents = [[(15, 27, "PERSON", "Bandar Abbas"), (34, 46, "PERSON", "Zorvel Quint")]]
     entities, _ = _resolve(segments, ents)
     assert entities.people == ("Zorvel Quint",)
+
+
+@pytest.mark.parametrize(
+    ("texts", "before", "after", "expected"),
+    [
+        (["XZorb Inc rose; Zorb Inc fell."], r"(?<![\w-])", r"\s+Inc\b", True),  # 2nd time
+        (["XZorb Inc rose."], r"(?<![\w-])", r"\s+Inc\b", False),
+        (["the grain firm Zorb said"], r"\b(?:firm|house)\s+", r"(?![\w-])", True),
+        (["the grain firmZorb said"], r"\b(?:firm|house)\s+", r"(?![\w-])", False),
+        (["Zorbing Inc"], "", r"\s+Inc\b", False),
+        (["a", "Zorb, Quint Inc"], "", r"(?:,\s+[A-Z]\w*)?\s+Inc\b", True),
+    ],
+)
+def test_written_matches_the_patterns_at_the_names_edges(texts, before, after, expected):
+    import re
+
+    from indexer.entities import _written
+
+    assert _written("Zorb", texts, before, after) is expected
+    pattern = re.compile(before + "Zorb" + after)  # what it stands for
+    assert any(pattern.search(text) for text in texts) is expected
