@@ -450,9 +450,12 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
             for s, e, lab, text in seg_ents
             if lab in PERSON_LABELS or (lab in PLACE_LABELS and canonical_country(text))
         ]
+        city_end = _foreign_city_end(seg)
         for start, end, country in find_countries(seg.text, all_caps=seg.caps):
             if any(s < end and start < e for s, e in blocked):
                 continue
+            if end <= city_end and country != seg.dateline_places[1]:
+                continue  # "Spain" of "PORT OF SPAIN, Trinidad"
             raw = _Raw(
                 (index, start), seg.headline, "place", seg.text[start:end], "gazetteer", seg.text
             )
@@ -460,6 +463,16 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
             raws.append(raw)
     raws.sort(key=lambda raw: raw.position)
     return raws
+
+
+def _foreign_city_end(seg: Segment) -> int:
+    """Where the city of a dateline that names its country ends ("PORT OF SPAIN, Trinidad"):
+    a country named inside that city's name is not where the story is from; 0 otherwise.
+    A city without a country after it keeps the country in its name ("MEXICO CITY")."""
+    places = seg.dateline_places
+    if len(places) < 2 or canonical_country(places[1]) is None:
+        return 0
+    return max(seg.text.find(","), 0)
 
 
 # A name the model cut after its particles: "Pieter van der" + "Vorm".

@@ -133,6 +133,8 @@ def clean_person(span: str) -> tuple[str, ...] | None:
             return None
     if tokens[-1].casefold().replace(".", "") in _NOT_NAME_ENDS:
         return None  # "Arcalex B.V", "Goodyear Tire and Rubber Co", "Myra Falls"
+    if len(tokens) > 1 and len(tokens[-1]) == 1:
+        return None  # a bare letter is no surname: "Annex B", "Beryl B" (an oil field)
     return tuple(tokens)
 
 

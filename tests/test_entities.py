@@ -453,3 +453,24 @@ def test_written_matches_the_patterns_at_the_names_edges(texts, before, after, e
     assert _written("Zorb", texts, before, after) is expected
     pattern = re.compile(before + "Zorb" + after)  # what it stands for
     assert any(pattern.search(text) for text in texts) is expected
+
+
+def test_a_country_inside_a_dateline_city_of_another_country_is_no_place(entity_extractor):
+    body = "PORT OF SPAIN, Trinidad, March 3 - The government raised fuel prices on Monday."
+    places = entity_extractor.extract("", body).places
+    assert "Spain" not in places and "Trinidad and Tobago" in places
+    # A country named in the story's text still counts.
+    body = "PORT OF SPAIN, Trinidad, March 3 - Spain raised fuel prices on Monday."
+    assert "Spain" in entity_extractor.extract("", body).places
+
+
+def test_limited_ends_a_company_and_a_bare_letter_ends_no_name():
+    from indexer.entities import _is_company
+    from indexer.names import clean_person
+
+    assert clean_person("Zorbon Limited") is None
+    assert clean_person("Annex B") is None and clean_person("Zorva B") is None
+    assert clean_person("Zorva B. Quint") == ("Zorva", "B.", "Quint")
+    assert _is_company("Zorbon", ["Berg Zorbon Limited partners sold it."], ())
+    # The verb is no company suffix: "Zorbon limited his remarks".
+    assert not _is_company("Zorbon", ["Zorbon limited his remarks to trade."], ())
