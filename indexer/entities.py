@@ -548,9 +548,10 @@ def _followed_by_region(name: str, texts: Sequence[str]) -> bool:
 
 
 @cache
-def _before_pattern(before: str) -> re.Pattern[str] | None:
-    """``before`` anchored at the end of the text searched (``None`` for no pattern)."""
-    return re.compile(rf"(?:{before})\Z") if before else None
+def _edge_patterns(before: str, after: str) -> tuple[re.Pattern[str] | None, re.Pattern[str]]:
+    """``before`` anchored at the end of the text searched (``None`` for no pattern), and
+    ``after``; compiled once each (``re``'s own cache is shared with per-name patterns)."""
+    return (re.compile(rf"(?:{before})\Z") if before else None), re.compile(after)
 
 
 # How far before a name ``_written`` looks for its ``before`` pattern (those are a few words).
@@ -564,7 +565,7 @@ def _written(name: str, texts: Sequence[str], before: str, after: str) -> bool:
     pattern is compiled per name (compiling one with the company suffixes in it took most
     of an article's entity resolution).
     """
-    head, tail = _before_pattern(before), re.compile(after)  # both cached by ``re``
+    head, tail = _edge_patterns(before, after)
     for text in texts:
         start = text.find(name)
         while start >= 0:
