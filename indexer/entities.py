@@ -485,7 +485,7 @@ _PARTICLES_AND_NAME = re.compile(
 
 
 # A place's name as the first word of a round of talks or a club of creditors.
-_EVENT_AFTER = re.compile(r"\s+(?:Round|Club)\b")
+_EVENT_AFTER = re.compile(r"\s+(?:[Rr]ound|[Cc]lub)\b")  # "the Paris club of creditors"
 
 
 def _names_an_event(raw) -> bool:

@@ -474,3 +474,15 @@ def test_limited_ends_a_company_and_a_bare_letter_ends_no_name():
     assert _is_company("Zorbon", ["Berg Zorbon Limited partners sold it."], ())
     # The verb is no company suffix: "Zorbon limited his remarks".
     assert not _is_company("Zorbon", ["Zorbon limited his remarks to trade."], ())
+
+
+def test_nationality_nouns_states_and_a_lower_case_club():
+    from indexer.names import clean_person
+
+    assert clean_person("Zealander Zorvel Quint") == ("Zorvel", "Quint")
+    assert clean_person("Zorbora State") is None
+
+
+def test_a_place_naming_a_club_in_lower_case_is_no_place(entity_extractor):
+    body = "Talks with the Paris club of western creditors resumed on Monday, officials said."
+    assert "Paris" not in entity_extractor.extract("", body).places
