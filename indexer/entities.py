@@ -511,7 +511,8 @@ _PREVIOUS_WORD = re.compile(r"([A-Za-z.]+)\s+$")
 _COMPANY_NAME_TAIL = (
     r"(?:,\s+[A-Z][\w.]*){0,3}"  # "L.F. Rothschild, Unterberg, Towbin Inc"
     rf"(?:\s+(?:and|&)(?:\s+[A-Z][\w.]*)?)?"
-    r"(?:\s+\([A-Z][\w.]*\))?"  # "Indosuez Asia (Singapore) Ltd"
+    r"(?:\s+\([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2}\))?"  # "Indosuez Asia (Singapore) Ltd",
+    # "James Capel (Far East) Ltd"
     rf",?\s+{COMPANY_SUFFIX}\b"
 )
 

@@ -486,3 +486,10 @@ def test_nationality_nouns_states_and_a_lower_case_club():
 def test_a_place_naming_a_club_in_lower_case_is_no_place(entity_extractor):
     body = "Talks with the Paris club of western creditors resumed on Monday, officials said."
     assert "Paris" not in entity_extractor.extract("", body).places
+
+
+def test_a_name_before_a_bracketed_words_and_a_legal_form_is_a_company():
+    from indexer.entities import _is_company
+
+    assert _is_company("Zorvel Capel", ["Zorvel Capel (Far East) Ltd led the issue."], ())
+    assert not _is_company("Zorvel Capel", ["Zorvel Capel (a broker) said so."], ())
