@@ -450,12 +450,11 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
             for s, e, lab, text in seg_ents
             if lab in PERSON_LABELS or (lab in PLACE_LABELS and canonical_country(text))
         ]
-        city_end = _foreign_city_end(seg)
+        if _names_its_country(seg):  # "Spain" of "PORT OF SPAIN, Trinidad" is no place
+            blocked.append((0, max(seg.text.find(","), 0)))
         for start, end, country in find_countries(seg.text, all_caps=seg.caps):
             if any(s < end and start < e for s, e in blocked):
                 continue
-            if end <= city_end and country != seg.dateline_places[1]:
-                continue  # "Spain" of "PORT OF SPAIN, Trinidad"
             raw = _Raw(
                 (index, start), seg.headline, "place", seg.text[start:end], "gazetteer", seg.text
             )
@@ -465,23 +464,21 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
     return raws
 
 
-def _foreign_city_end(seg: Segment) -> int:
-    """Where the city of a dateline that names its country ends ("PORT OF SPAIN, Trinidad"):
-    a country named inside that city's name is not where the story is from; 0 otherwise.
-    A city without a country after it keeps the country in its name ("MEXICO CITY")."""
+def _names_its_country(seg: Segment) -> bool:
+    """Whether a dateline names the country after its city ("PORT OF SPAIN, Trinidad"): a
+    country inside that city's name is then not where the story is from (the country
+    named after it is a dateline place already). A city with no country after it keeps
+    the country in its name ("MEXICO CITY")."""
     places = seg.dateline_places
-    if len(places) < 2 or canonical_country(places[1]) is None:
-        return 0
-    return max(seg.text.find(","), 0)
+    return len(places) >= 2 and canonical_country(places[1]) is not None
 
 
 # A name the model cut after its particles: "Pieter van der" + "Vorm".
-_PARTICLE_END = re.compile(r"\s(?:van|der|den|de|von|da|di|du|del|la|le|bin|al|arap)$")
+_CUT_PARTICLES = "van|der|den|de|von|da|di|du|del|bin|al|arap"
+_PARTICLE_END = re.compile(rf"\s(?:{_CUT_PARTICLES}|la|le)$")
 _NEXT_NAME_WORD = re.compile(r"\s+[A-Z][\w'’-]+")
-# ... or cut before them: "Daniel" + " arap Moi".
-_PARTICLES_AND_NAME = re.compile(
-    r"(?:\s+(?:van|der|den|de|von|da|di|du|del|bin|al|arap)){1,3}\s+[A-Z][\w'’-]+"
-)
+# ... or cut before them: "Daniel" + " arap Moi" (not "la", "le": French articles).
+_PARTICLES_AND_NAME = re.compile(rf"(?:\s+(?:{_CUT_PARTICLES})){{1,3}}\s+[A-Z][\w'’-]+")
 
 
 # A place's name as the first word of a round of talks or a club of creditors.
@@ -560,21 +557,28 @@ _BEFORE_WINDOW = 100
 
 
 def _written(name: str, texts: Sequence[str], before: str, after: str) -> bool:
-    """Whether a text writes ``name`` between the patterns ``before`` and ``after``.
+    """Whether a text writes ``name`` between the patterns ``before`` and ``after``."""
+    return _written_any(name, texts, ((before, after),))
 
-    The name is found as a plain string and each pattern is matched at its edges: no
-    pattern is compiled per name (compiling one with the company suffixes in it took most
-    of an article's entity resolution).
+
+def _written_any(name: str, texts: Sequence[str], edges: Sequence[tuple[str, str]]) -> bool:
+    """Whether a text writes ``name`` between the patterns of one of the ``(before,
+    after)`` pairs of ``edges``.
+
+    The name is found as a plain string, once for all pairs, and each pattern is matched at
+    its edges: no pattern is compiled per name (compiling one with the company suffixes in
+    it took most of an article's entity resolution).
     """
-    head, tail = _edge_patterns(before, after)
+    patterns = [_edge_patterns(before, after) for before, after in edges]
     for text in texts:
         start = text.find(name)
         while start >= 0:
             end = start + len(name)
-            if tail.match(text, end) and (
-                head is None or head.search(text, max(0, start - _BEFORE_WINDOW), start)
-            ):
-                return True
+            for head, tail in patterns:
+                if tail.match(text, end) and (
+                    head is None or head.search(text, max(0, start - _BEFORE_WINDOW), start)
+                ):
+                    return True
             start = text.find(name, start + 1)
     return False
 
@@ -588,6 +592,15 @@ _BUSINESS_AFTER = (
     r"\s+(?:pharmacies|stores|shops|supermarkets|restaurants|hotels|outlets|dealerships"
     r"|franchises|chain|brand)\b"
 )
+# How a company's, a publication's or a chain's name is written: (before, after) the name.
+_COMPANY_EDGES = (
+    ("", _COMPANY_NAME_TAIL),
+    # "grain firm J. Souffle", "the trading house Zanthu Morrel"
+    (r"\b(?:firm|company|house|brokerage)\s+", r"(?![\w-])"),
+    (_PUBLICATION_BEFORE, r"(?![\w-])"),
+    (r"(?<![\w-])", _PUBLICATION_AFTER),
+    (r"(?<![\w-])", _BUSINESS_AFTER),
+)
 
 
 def _is_company(name: str, texts: Sequence[str], org_spans: Sequence[str]) -> bool:
@@ -596,14 +609,7 @@ def _is_company(name: str, texts: Sequence[str], org_spans: Sequence[str]) -> bo
     folded = fold(name)
     if any(folded in org for org in org_spans):
         return True  # "Lear Siegler" inside ORG "Lear Siegler Inc"
-    return (
-        _written(name, texts, "", _COMPANY_NAME_TAIL)
-        or _written(name, texts, r"\b(?:firm|company|house|brokerage)\s+", r"(?![\w-])")
-        # "grain firm J. Souffle", "the trading house Zanthu Morrel"
-        or _written(name, texts, _PUBLICATION_BEFORE, r"(?![\w-])")
-        or _written(name, texts, r"(?<![\w-])", _PUBLICATION_AFTER)
-        or _written(name, texts, r"(?<![\w-])", _BUSINESS_AFTER)
-    )
+    return _written_any(name, texts, _COMPANY_EDGES)
 
 
 # A firm names the person who speaks for it: "Kleinwort Benson chief economist Sam Kahan",

@@ -25,6 +25,7 @@ statistics, postings and values; only the postings of its spelling words (all do
 from __future__ import annotations
 
 import heapq
+import operator
 import pickle
 import uuid
 from collections.abc import Iterator
@@ -133,8 +134,8 @@ class TermPool:
         self._terms, self._count = {}, 0
 
 
-def _term_key(term: Term) -> tuple[str, bytes]:
-    return term[0], term[1]
+# A term's (field name, text), its sort key.
+_term_key = operator.itemgetter(0, 1)
 
 
 def write_terms(fieldwriter, schema, lengths, terms: Iterator[Term]) -> None:
