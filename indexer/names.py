@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 from indexer.schema import fold
 from indexer.wordlists import word_lists
@@ -73,6 +74,36 @@ COMPANY_SUFFIX = _suffix_alternation(LEGAL_FORMS + _WORDS["company_words"])
 ORG_SUFFIX = _suffix_alternation(
     LEGAL_FORMS + _WORDS["company_words"] + _WORDS["institution_words"]
 )
+
+# Roles only people have, as a regex alternation: a name beside one is a person's
+# ("Jorio Dauster, president of ...", "investor Sumner Redstone").
+PERSON_ROLES = "|".join(
+    re.escape(word) for word in sorted(_WORDS["person_roles"], key=len, reverse=True)
+)
+
+
+@cache
+def _given_names() -> frozenset[str]:
+    """Given names of many countries, folded: gender-guesser's dictionary (52,720 names
+    once folded: "Edouard", "Yasuhiro", "Hafez"), loaded once (0.5 s). German umlauts are kept
+    in their written-out forms too ("Jürgen" as "Juergen", as wire copy writes it)."""
+    from gender_guesser.detector import Detector
+
+    names = set()
+    for name in Detector(case_sensitive=False).names:
+        names.add(fold(name))
+        for umlaut, spelt in (("ü", "ue"), ("ö", "oe"), ("ä", "ae")):
+            if umlaut in name:
+                names.add(fold(name.replace(umlaut, spelt)))
+    return frozenset(names)
+
+
+def is_given_name(token: str) -> bool:
+    """Whether a name token is a known given name ("Jose", "Jean-Claude" by its first part;
+    not an initial, a particle ("de", "van": the dictionary has them), "Credit" or "Probe")."""
+    word = token.split("-")[0].rstrip(".")
+    return len(word) > 1 and word.casefold() not in PARTICLES and fold(word) in _given_names()
+
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _NAME_TOKEN = re.compile(r"^(?:[A-Z]|[A-Z]?[a-z]{0,2}'[A-Z]|[a-z]{1,3}-[A-Z])[\w'.-]*$")

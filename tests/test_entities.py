@@ -428,7 +428,7 @@ def test_japanese_legal_form_and_shop_chains_are_companies():
 def test_a_person_named_exactly_like_a_known_city_is_no_person():
     from indexer.entities import Segment, _resolve
 
-    segments = [Segment("Shipments from Bandar Abbas rose, Zorvel Quint said.")]
+    segments = [Segment("Shipments from Bandar Abbas rose, Zorvel Quint told reporters.")]
     ents = [[(15, 27, "PERSON", "Bandar Abbas"), (34, 46, "PERSON", "Zorvel Quint")]]
     entities, _ = _resolve(segments, ents)
     assert entities.people == ("Zorvel Quint",)
@@ -493,3 +493,64 @@ def test_a_name_before_a_bracketed_words_and_a_legal_form_is_a_company():
 
     assert _is_company("Zorvel Capel", ["Zorvel Capel (Far East) Ltd led the issue."], ())
     assert not _is_company("Zorvel Capel", ["Zorvel Capel (a broker) said so."], ())
+
+
+def _people_of(text: str, name: str) -> tuple[str, ...]:
+    """The people ``_resolve`` keeps when the model tagged ``name`` (first occurrence)
+    PERSON in the one-segment article ``text``."""
+    from indexer.entities import Segment, _resolve
+
+    start = text.index(name)
+    entities, _ = _resolve([Segment(text)], [[(start, start + len(name), "PERSON", name)]])
+    return entities.people
+
+
+def test_a_name_of_several_words_needs_something_that_says_it_is_a_person():
+    # Nothing says so: a firm ("Peko Wallsend"), a product or a statistic tagged PERSON.
+    assert _people_of("Zorbo Wallsend raised its dividend, it said.", "Zorbo Wallsend") == ()
+    assert _people_of("It launched Zorbo Kits for clinics.", "Zorbo Kits") == ()
+    # "said" is no sign: companies say things too.
+    assert _people_of("Zorbo Quint said profits rose.", "Zorbo Quint") == ()
+    # A given name before the surname, or in the middle ("T. Boone Pickens").
+    assert _people_of("Edouard Zorbquint said profits rose.", "Edouard Zorbquint")
+    assert _people_of("Z. Edouard Zorbquint said profits rose.", "Z. Edouard Zorbquint")
+    # A title before the surname somewhere in the article.
+    text = "Zorbo Quint said profits rose. Mr Quint is new."
+    from indexer.entities import Segment, _resolve
+
+    ents = [[(0, 11, "PERSON", "Zorbo Quint"), (34, 39, "PERSON", "Quint")]]
+    assert _resolve([Segment(text)], ents)[0].people == ("Zorbo Quint",)
+
+
+def test_a_role_an_age_or_a_persons_verb_says_a_name_is_a_persons():
+    cases = [
+        ("Zorbo Quint, president of the coffee institute, spoke.", "Zorbo Quint"),
+        ("Zorbo Quint, professor of politics at Tokyo University, agreed.", "Zorbo Quint"),
+        ("Zorbo Quint, 52, resigned on Monday.", "Zorbo Quint"),
+        ("Zorbo Quint told reporters the talks failed.", "Zorbo Quint"),
+        ("The minister of mines and power Zorbo Quint Musa met them.", "Zorbo Quint Musa"),
+        ("Shares rose, said Zorbo Quint of Zanthu Securities.", "Zorbo Quint"),
+        ("The stake is held by investor Zorbo Quint.", "Zorbo Quint"),
+        ("The President of the Coffee Institute, ZCI, Zorbo Quint spoke.", "Zorbo Quint"),
+    ]
+    for text, name in cases:
+        assert _people_of(text, name) == (name,), text
+    # A company's description is no role: "a unit of", "the state enterprise".
+    assert _people_of("Zorbo Posta, the state enterprise, grew.", "Zorbo Posta") == ()
+    # A role and a comma: the name is the role-holder ("its chairman, Zorbo Quint, said")
+    # unless a phrase of common words stands between ("a spokesman for the owners, Zorbo
+    # Thoresen": the name is the owners').
+    assert _people_of("Its chairman, Zorbo Quint, resigned.", "Zorbo Quint") == ("Zorbo Quint",)
+    text = "It sank, a spokesman for the owners, Zorbo Thoresen, said."
+    assert _people_of(text, "Zorbo Thoresen") == ()
+    # A particle is no given name: "Caixa de Zorbona", "Zorbo van Quint" have none.
+    assert _people_of("Caixa de Zorbona raised its rates.", "Caixa de Zorbona") == ()
+
+
+def test_given_names_are_folded_and_umlauts_written_out():
+    from indexer.names import is_given_name
+
+    assert is_given_name("Edouard") and is_given_name("Francois") and is_given_name("François")
+    assert is_given_name("Juergen") and is_given_name("Jean-Claude")
+    assert not is_given_name("Credit") and not is_given_name("Probe") and not is_given_name("J.")
+    assert not is_given_name("de") and not is_given_name("Van")
