@@ -495,6 +495,22 @@ def _names_an_event(raw) -> bool:
     return at >= 0 and bool(_EVENT_AFTER.match(raw.context, at + len(raw.surface)))
 
 
+# A crude oil grade named after a place ("West Texas Sour", "West Texas Intermediate": the
+# model's span holds the grade's word; "Light Louisiana Sweet") or an interbank rate ("the
+# London interbank offered rate"): no place of the story. Countries stay ("Bahrain
+# interbank offered rates" in a Bahrain story), as Reuters' gold labels them.
+_GRADE_END = re.compile(r"\s(?:Intermediate|Sour|Sweet)$")
+_RATE_AFTER = re.compile(r"\s+(?:[Ii]nterbank|Intermediate|Sour|Sweet)\b")
+
+
+def _names_a_grade(raw) -> bool:
+    """Whether this place mention names a crude grade or an interbank rate."""
+    if _GRADE_END.search(raw.surface):
+        return True
+    at = raw.context.find(raw.surface, raw.position[1])
+    return at >= 0 and bool(_RATE_AFTER.match(raw.context, at + len(raw.surface)))
+
+
 def _past_particles(text: str, segment: str, end: int) -> str:
     """A PERSON span that ends in a particle, completed by the capitalised word after it
     in the text ("Pieter van der Vorm"), or that the model cut before particles and a
@@ -866,6 +882,8 @@ def _resolve(
             key = fold(raw.place)
             if raw.source != "dateline" and _names_an_event(raw):
                 continue  # "the Uruguay Round" of trade talks, "the Paris Club" of creditors
+            if raw.source == "ner" and canonical_country(raw.place) is None and _names_a_grade(raw):
+                continue  # "West Texas Sour" crude, "the London interbank offered rate"
             if (
                 raw.source == "ner"
                 and key not in dateline_keys

@@ -554,3 +554,21 @@ def test_given_names_are_folded_and_umlauts_written_out():
     assert is_given_name("Juergen") and is_given_name("Jean-Claude")
     assert not is_given_name("Credit") and not is_given_name("Probe") and not is_given_name("J.")
     assert not is_given_name("de") and not is_given_name("Van")
+
+
+def test_a_crude_grade_or_an_interbank_rate_names_no_place():
+    from indexer.entities import Segment, _resolve
+
+    def places(text: str, surface: str) -> tuple[str, ...]:
+        start = text.index(surface)
+        ents = [[(start, start + len(surface), "GPE", surface)]]
+        return _resolve([Segment(text)], ents)[0].places
+
+    text = "Zorbex posted West Zorbia Sour at 17.00 dlrs a barrel."
+    assert places(text, "West Zorbia Sour") == ()
+    # Known places (an unknown one-word place named once is dropped anyway).
+    assert places("The loan pays 1/4 point over the London interbank offered rate.", "London") == ()
+    assert places("Light Louisiana Sweet crude rose.", "Louisiana") == ()
+    # The place itself is still a place, and a country before "interbank" stays one.
+    assert places("Oil output in West Zorbia rose.", "West Zorbia")
+    assert places("Rates over Bahrain interbank offered rates fell.", "Bahrain") == ("Bahrain",)
