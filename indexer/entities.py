@@ -34,6 +34,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import pairwise
 from typing import Any
 
 from indexer.names import (
@@ -766,6 +767,7 @@ _ROLE_OF_BEFORE = (
     r"(?:\s+[\w&.'’-]+){0,4}?(?:\s+\([\w.]+\))?,\s+(?:[A-Z]{2,6},\s+)?"
 )
 _SAID_BEFORE = r"\bsaid\s+"  # "said Vishnu Sharp of Goldman Sachs"
+_INITIAL = re.compile(r"[A-Z]$")  # "G Jenkins (Cardiff)": a line-up's initial, no dot
 _PERSON_EDGES = (
     ("", _ROLE_AFTER),
     ("", _AGE_AFTER),
@@ -776,11 +778,40 @@ _PERSON_EDGES = (
 )
 
 
-def _person_evidence(name: Sequence[str], cued_keys: set[str], texts: Sequence[str]) -> bool:
+def _person_evidence(
+    name: Sequence[str], cued_keys: set[str], alone: set[str], texts: Sequence[str]
+) -> bool:
     """Whether the article says that the name of several words ``name`` is a person's."""
-    if fold(name[-1]) in cued_keys or any(is_given_name(tok) for tok in name[:-1]):
+    surname = fold(name[-1])
+    if surname in cued_keys or surname in alone:
+        return True
+    if any(is_given_name(tok) for tok in name[:-1]) or _INITIAL.match(name[0]):
         return True
     return _written_any(" ".join(name), texts, _PERSON_EDGES)
+
+
+# Between two names of a list: a comma, "and", maybe what a list gives in brackets
+# ("Naguib Mahfouz (Egypt), Tomas Eloy Martinez (Argentina)", "G Henson (Neath-Swansea),").
+_LIST_GAP = re.compile(r"\s*(?:\([^()]{1,40}\))?\s*(?:,|;|&|and|,\s*and)?\s*")
+
+
+def _listed_with_a_person(raws: Sequence[_Raw]) -> set[str]:
+    """The folded names the model tagged PERSON right next to another name of a list whose
+    first word is a given name ("Rowetta Satchell, Steve Brookstein, Tabby Callaghan"): a
+    list of people. A firm beside a person ("Morgan Keegan and Bateman Eichler") is still
+    dropped as a company by the checks before."""
+    listed: set[str] = set()
+    names = [r for r in raws if r.kind == "person" and r.source == "ner" and r.tokens]
+    for left, right in pairwise(names):
+        if left.position[0] != right.position[0]:
+            continue
+        end = left.position[1] + len(left.surface)
+        if not _LIST_GAP.fullmatch(left.context, end, right.position[1]):
+            continue
+        for one, other in ((left, right), (right, left)):
+            if len(other.tokens) > 1 and is_given_name(other.tokens[0]):
+                listed.add(fold(" ".join(one.tokens)))
+    return listed
 
 
 def _resolve(
@@ -809,6 +840,13 @@ def _resolve(
     texts = [seg.text for seg in segments]
     org_spans = [fold(raw.surface) for raw in raws if raw.source == "ORG"]
     cued_keys = {fold(raw.tokens[-1]) for raw in raws if raw.cued and raw.tokens}
+    # Surnames the model tagged PERSON on their own somewhere ("Hewitt" beside "Lleyton
+    # Hewitt"): the article refers to a person by them.
+    alone = {
+        fold(raw.tokens[0])
+        for raw in raws
+        if raw.kind == "person" and raw.source == "ner" and raw.tokens and len(raw.tokens) == 1
+    }
     company: dict[str, bool] = {}  # person key -> used as a company's name
     evidenced: dict[str, bool] = {}  # person key -> the article says it is a person's
     company_place: dict[str, bool] = {}  # the same for places (ORG spans not consulted)
@@ -816,6 +854,8 @@ def _resolve(
     unplaced: dict[str, bool] = {}  # place key -> the article does not use it as a place
     unsupported: dict[str, bool] = {}  # place key -> nothing in the article or gazetteer for it
     place_tags = Counter(fold(r.place) for r in raws if r.kind == "place" and r.place)
+
+    listed = _listed_with_a_person(raws)
 
     people: dict[str, str] = {}  # folded -> display name, in first-mention order
     places: dict[str, str] = {}
@@ -873,7 +913,9 @@ def _resolve(
                 continue
             if len(name) > 1:
                 if key not in evidenced:
-                    evidenced[key] = _person_evidence(name, cued_keys, texts)
+                    evidenced[key] = key in listed or _person_evidence(
+                        name, cued_keys, alone, texts
+                    )
                 if not evidenced[key]:
                     continue  # "Peko Wallsend", "Probe Kits": nothing says it is a person
             people.setdefault(key, display)

@@ -572,3 +572,26 @@ def test_a_crude_grade_or_an_interbank_rate_names_no_place():
     # The place itself is still a place, and a country before "interbank" stays one.
     assert places("Oil output in West Zorbia rose.", "West Zorbia")
     assert places("Rates over Bahrain interbank offered rates fell.", "Bahrain") == ("Bahrain",)
+
+
+def test_a_surname_alone_an_initial_or_a_list_of_people_says_a_name_is_a_persons():
+    from indexer.entities import Segment, _resolve
+
+    # The surname tagged PERSON on its own elsewhere: the article refers to a person by it.
+    text = "Zorbo Quint lost the final. Quint was tired."
+    ents = [[(0, 11, "PERSON", "Zorbo Quint"), (28, 33, "PERSON", "Quint")]]
+    assert _resolve([Segment(text)], ents)[0].people == ("Zorbo Quint",)
+    # A line-up's initial without a dot: "G Zorbquint (Cardiff)".
+    assert _people_of("G Zorbquint (Cardiff), T Shanklin (Cardiff).", "G Zorbquint")
+    # A list beside a name with a given name: "Rowetta Satchell, Steve Brookstein".
+    text = "Zorbetta Quint, Steve Zorbstein and Zabby Quorl are the finalists."
+    names = ("Zorbetta Quint", "Steve Zorbstein", "Zabby Quorl")
+    ents = [[(text.index(n), text.index(n) + len(n), "PERSON", n) for n in names]]
+    assert _resolve([Segment(text)], ents)[0].people == names
+    # Not a list: two names a sentence apart.
+    text = "Zorbetta Quint rose. Steve Zorbstein fell."
+    names = ("Zorbetta Quint", "Steve Zorbstein")
+    ents = [[(text.index(n), text.index(n) + len(n), "PERSON", n) for n in names]]
+    assert _resolve([Segment(text)], ents)[0].people == ("Steve Zorbstein",)
+    # A trade before the name is a role: "tennis star Zorbo Quint", "rapper Zorbo Quint".
+    assert _people_of("She married tennis star Zorbo Quint in May.", "Zorbo Quint")
