@@ -486,14 +486,18 @@ _PARTICLES_AND_NAME = re.compile(rf"(?:\s+(?:{_CUT_PARTICLES})){{1,3}}\s+[A-Z][\
 
 
 # A place's name as the first word of a round of talks or a club of creditors.
-_EVENT_AFTER = re.compile(r"\s+(?:[Rr]ound|[Cc]lub)\b")  # "the Paris club of creditors"
+# "the Paris club of creditors", "the Paris accord" (of the Group of Five; a country keeps
+# its "accord": "the U.S.-Japan accord" is between the two).
+_EVENT_AFTER = re.compile(r"\s+(?:[Rr]ound|[Cc]lub)\b")
+_CITY_EVENT_AFTER = re.compile(r"\s+(?:[Rr]ound|[Cc]lub|[Aa]ccord)\b")
 
 
 def _names_an_event(raw) -> bool:
     """Whether this place mention is the first word of "the Uruguay Round" / "Paris Club"."""
     start = raw.position[1]
     at = raw.context.find(raw.surface, start)
-    return at >= 0 and bool(_EVENT_AFTER.match(raw.context, at + len(raw.surface)))
+    after = _EVENT_AFTER if canonical_country(raw.place or "") else _CITY_EVENT_AFTER
+    return at >= 0 and bool(after.match(raw.context, at + len(raw.surface)))
 
 
 # A crude oil grade named after a place ("West Texas Sour", "West Texas Intermediate": the
@@ -768,6 +772,7 @@ _ROLE_OF_BEFORE = (
 )
 _SAID_BEFORE = r"\bsaid\s+"  # "said Vishnu Sharp of Goldman Sachs"
 _INITIAL = re.compile(r"[A-Z]$")  # "G Jenkins (Cardiff)": a line-up's initial, no dot
+_INITIALS = re.compile(r"(?:[A-Z]\.)+$")  # "C." of "C. William Verity", "T.B."
 _PERSON_EDGES = (
     ("", _ROLE_AFTER),
     ("", _AGE_AFTER),
@@ -785,8 +790,9 @@ def _person_evidence(
     surname = fold(name[-1])
     if surname in cued_keys or surname in alone:
         return True
-    if any(is_given_name(tok) for tok in name[:-1]) or _INITIAL.match(name[0]):
-        return True
+    first = next((tok for tok in name[:-1] if not _INITIALS.match(tok)), None)
+    if (first and is_given_name(first)) or _INITIAL.match(name[0]):
+        return True  # "Edouard Balladur", "C. William Verity"; not "Compagnie Francaise ..."
     return _written_any(" ".join(name), texts, _PERSON_EDGES)
 
 
@@ -922,6 +928,8 @@ def _resolve(
             mentions.append(Mention("person", people[key], raw.surface, source, raw.context))
         elif raw.kind == "place" and raw.place:
             key = fold(raw.place)
+            if set(re.split(r"[\s-]+", key)) <= _COMPASS_WORDS | {"eastern", "western"}:
+                continue  # "South-east" cut from "South-east Asia", a bare "South-West"
             if raw.source != "dateline" and _names_an_event(raw):
                 continue  # "the Uruguay Round" of trade talks, "the Paris Club" of creditors
             if raw.source == "ner" and canonical_country(raw.place) is None and _names_a_grade(raw):

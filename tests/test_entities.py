@@ -595,3 +595,27 @@ def test_a_surname_alone_an_initial_or_a_list_of_people_says_a_name_is_a_persons
     assert _resolve([Segment(text)], ents)[0].people == ("Steve Zorbstein",)
     # A trade before the name is a role: "tennis star Zorbo Quint", "rapper Zorbo Quint".
     assert _people_of("She married tennis star Zorbo Quint in May.", "Zorbo Quint")
+
+
+def test_the_given_name_comes_first_and_a_bare_compass_word_or_a_city_accord_is_no_place():
+    from indexer.entities import Segment, _resolve
+
+    # A given name inside a firm's name says nothing: "Compagnie Francaise D'Electro".
+    assert (
+        _people_of("It sold Zorbagnie Francaise Quintel to them.", "Zorbagnie Francaise Quintel")
+        == ()
+    )
+    assert _people_of("Z. Edouard Zorbquint sold it.", "Z. Edouard Zorbquint")
+    assert _people_of("The Finance Committees met.", "Committees") == ()
+
+    def places(text: str, surface: str) -> tuple[str, ...]:
+        start = text.index(surface)
+        return _resolve([Segment(text)], [[(start, start + len(surface), "LOC", surface)]])[
+            0
+        ].places
+
+    assert places("Demand in South-east Asia rose.", "South-east") == ()
+    assert places("Rain fell in the South-West on Monday.", "South-West") == ()
+    assert places("Dealers doubted the Paris accord would hold.", "Paris") == ()
+    assert places("Dealers in Paris doubted it.", "Paris") == ("Paris",)
+    assert "Japan" in places("The U.S.-Japan accord was signed.", "Japan")
