@@ -17,7 +17,9 @@ The parts, in the order an article goes through them:
    (``indexer.places``), the dateline city.
 4. Resolution (``_resolve``): clean each person (titles, possessives), link a surname-only
    mention to the article's full name ("Putin" -> "Vladimir Putin"), drop one-word
-   mentions that are not names and people who are really places or organisations;
+   mentions that are not names and people who are really places or organisations, and
+   keep a name of several words only with a sign that it is a person's (``_person_evidence``:
+   a title, a given name, a role, a list of people; "Peko Wallsend" has none);
    canonicalise places (``canonical_place``), and drop a one-word place named once that
    neither the place gazetteer (``is_known_place``) nor the words around it ("in X",
    "X, Ontario") support. Both lists keep first-mention order; an
@@ -744,11 +746,12 @@ def _unsupported_place(surface: str, texts: Sequence[str]) -> bool:
 
 # A name of several words the model tagged PERSON is kept only with something that says it
 # is a person's ("Peko Wallsend", "Credit du Nord", "Probe Kits", "Gross Domestic Product"
-# are not): a title before it somewhere (``cued_keys``), a given name before the surname
-# ("Edouard Balladur", "T. Boone Pickens"), a role beside it ("Jorio Dauster, president of
-# ...", "Seizaburo Sato, professor of politics", "minister of mines Bunu Sheriff Musa",
-# "investor Sumner Redstone"), an age ("Kwesi Botchwey, 52,") or a verb only people use
-# ("Toyoo Gyohten told").
+# are not): a title before it somewhere (``cued_keys``), its surname tagged on its own
+# (``alone``), a given name as its first word after initials ("Edouard Balladur", "C.
+# William Verity") or a line-up's initial ("G Jenkins"), a role beside it ("Jorio Dauster,
+# president of ...", "Seizaburo Sato, professor of politics", "minister of mines Bunu
+# Sheriff Musa", "investor Sumner Redstone"), an age ("Kwesi Botchwey, 52,"), a verb only
+# people use ("Toyoo Gyohten told"), or a list with a person (``_listed_with_a_person``).
 _ROLE = rf"(?i:{PERSON_ROLES})s?\b"
 _ROLE_AFTER = (
     r",\s+(?:\d{1,3},\s+)?(?:(?:the|a|an|his|its|their)\s+)?(?:[\w.'’&-]+\s+){0,5}?" + _ROLE
