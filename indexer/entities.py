@@ -494,12 +494,16 @@ _EVENT_AFTER = re.compile(r"\s+(?:[Rr]ound|[Cc]lub)\b")
 _CITY_EVENT_AFTER = re.compile(r"\s+(?:[Rr]ound|[Cc]lub|[Aa]ccord)\b")
 
 
-def _names_an_event(raw) -> bool:
-    """Whether this place mention is the first word of "the Uruguay Round" / "Paris Club"."""
-    start = raw.position[1]
-    at = raw.context.find(raw.surface, start)
-    after = _EVENT_AFTER if canonical_country(raw.place or "") else _CITY_EVENT_AFTER
-    return at >= 0 and bool(after.match(raw.context, at + len(raw.surface)))
+def _followed_by(raw, pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` matches right after this mention in its segment's text."""
+    at = raw.context.find(raw.surface, raw.position[1])
+    return at >= 0 and bool(pattern.match(raw.context, at + len(raw.surface)))
+
+
+def _names_an_event(raw, country: bool) -> bool:
+    """Whether this place mention (a country's, or not) is the first word of "the Uruguay
+    Round" / "Paris Club" / (not a country's) "the Paris accord"."""
+    return _followed_by(raw, _EVENT_AFTER if country else _CITY_EVENT_AFTER)
 
 
 # A crude oil grade named after a place ("West Texas Sour", "West Texas Intermediate": the
@@ -512,10 +516,7 @@ _RATE_AFTER = re.compile(r"\s+(?:[Ii]nterbank|Intermediate|Sour|Sweet)\b")
 
 def _names_a_grade(raw) -> bool:
     """Whether this place mention names a crude grade or an interbank rate."""
-    if _GRADE_END.search(raw.surface):
-        return True
-    at = raw.context.find(raw.surface, raw.position[1])
-    return at >= 0 and bool(_RATE_AFTER.match(raw.context, at + len(raw.surface)))
+    return bool(_GRADE_END.search(raw.surface)) or _followed_by(raw, _RATE_AFTER)
 
 
 def _past_particles(text: str, segment: str, end: int) -> str:
@@ -688,6 +689,9 @@ def _place_is_company(place: str, surface: str, texts: Sequence[str]) -> bool:
 
 
 _COMPASS_WORDS = frozenset({"north", "south", "east", "west", "central", "northern", "southern"})
+# A place of nothing but these is a direction, no place: "South-east", "West North Central".
+_COMPASS_PLACE_WORDS = _COMPASS_WORDS | {"eastern", "western"}
+_WORD_SPLIT = re.compile(r"[\s-]+")
 
 
 def _compass_name(name: Sequence[str]) -> bool:
@@ -931,17 +935,14 @@ def _resolve(
             mentions.append(Mention("person", people[key], raw.surface, source, raw.context))
         elif raw.kind == "place" and raw.place:
             key = fold(raw.place)
-            if set(re.split(r"[\s-]+", key)) <= _COMPASS_WORDS | {"eastern", "western"}:
+            country = canonical_country(raw.place) is not None
+            if set(_WORD_SPLIT.split(key)) <= _COMPASS_PLACE_WORDS:
                 continue  # "South-east" cut from "South-east Asia", a bare "South-West"
-            if raw.source != "dateline" and _names_an_event(raw):
+            if raw.source != "dateline" and _names_an_event(raw, country):
                 continue  # "the Uruguay Round" of trade talks, "the Paris Club" of creditors
-            if raw.source == "ner" and canonical_country(raw.place) is None and _names_a_grade(raw):
+            if raw.source == "ner" and not country and _names_a_grade(raw):
                 continue  # "West Texas Sour" crude, "the London interbank offered rate"
-            if (
-                raw.source == "ner"
-                and key not in dateline_keys
-                and canonical_country(raw.place) is None
-            ):
+            if raw.source == "ner" and key not in dateline_keys and not country:
                 # "Marriott" tagged GPE in a story about "Marriott Corp". Countries and the
                 # dateline city stay places ("Houston Industries Inc" in a Houston story).
                 if key not in company_place:

@@ -556,22 +556,28 @@ def test_given_names_are_folded_and_umlauts_written_out():
     assert not is_given_name("de") and not is_given_name("Van")
 
 
-def test_a_crude_grade_or_an_interbank_rate_names_no_place():
+def _places_of(text: str, surface: str, label: str = "GPE") -> tuple[str, ...]:
+    """The places ``_resolve`` keeps when the model tagged ``surface`` (first occurrence)
+    ``label`` in the one-segment article ``text``."""
     from indexer.entities import Segment, _resolve
 
-    def places(text: str, surface: str) -> tuple[str, ...]:
-        start = text.index(surface)
-        ents = [[(start, start + len(surface), "GPE", surface)]]
-        return _resolve([Segment(text)], ents)[0].places
+    start = text.index(surface)
+    ents = [[(start, start + len(surface), label, surface)]]
+    return _resolve([Segment(text)], ents)[0].places
 
+
+def test_a_crude_grade_or_an_interbank_rate_names_no_place():
     text = "Zorbex posted West Zorbia Sour at 17.00 dlrs a barrel."
-    assert places(text, "West Zorbia Sour") == ()
+    assert _places_of(text, "West Zorbia Sour") == ()
     # Known places (an unknown one-word place named once is dropped anyway).
-    assert places("The loan pays 1/4 point over the London interbank offered rate.", "London") == ()
-    assert places("Light Louisiana Sweet crude rose.", "Louisiana") == ()
+    assert (
+        _places_of("The loan pays 1/4 point over the London interbank offered rate.", "London")
+        == ()
+    )
+    assert _places_of("Light Louisiana Sweet crude rose.", "Louisiana") == ()
     # The place itself is still a place, and a country before "interbank" stays one.
-    assert places("Oil output in West Zorbia rose.", "West Zorbia")
-    assert places("Rates over Bahrain interbank offered rates fell.", "Bahrain") == ("Bahrain",)
+    assert _places_of("Oil output in West Zorbia rose.", "West Zorbia")
+    assert _places_of("Rates over Bahrain interbank offered rates fell.", "Bahrain") == ("Bahrain",)
 
 
 def test_a_surname_alone_an_initial_or_a_list_of_people_says_a_name_is_a_persons():
@@ -598,8 +604,6 @@ def test_a_surname_alone_an_initial_or_a_list_of_people_says_a_name_is_a_persons
 
 
 def test_the_given_name_comes_first_and_a_bare_compass_word_or_a_city_accord_is_no_place():
-    from indexer.entities import Segment, _resolve
-
     # A given name inside a firm's name says nothing: "Compagnie Francaise D'Electro".
     assert (
         _people_of("It sold Zorbagnie Francaise Quintel to them.", "Zorbagnie Francaise Quintel")
@@ -609,10 +613,7 @@ def test_the_given_name_comes_first_and_a_bare_compass_word_or_a_city_accord_is_
     assert _people_of("The Finance Committees met.", "Committees") == ()
 
     def places(text: str, surface: str) -> tuple[str, ...]:
-        start = text.index(surface)
-        return _resolve([Segment(text)], [[(start, start + len(surface), "LOC", surface)]])[
-            0
-        ].places
+        return _places_of(text, surface, "LOC")
 
     assert places("Demand in South-east Asia rose.", "South-east") == ()
     assert places("Rain fell in the South-West on Monday.", "South-West") == ()
