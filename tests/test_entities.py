@@ -575,6 +575,8 @@ def test_a_crude_grade_or_an_interbank_rate_names_no_place():
         == ()
     )
     assert _places_of("Light Louisiana Sweet crude rose.", "Louisiana") == ()
+    assert _places_of("The Southern Zorbia grade was raised.", "Southern Zorbia") == ()
+    assert _places_of("Urals crude fell.", "Urals", "LOC") == ()
     # The place itself is still a place, and a country before "interbank" stays one.
     assert _places_of("Oil output in West Zorbia rose.", "West Zorbia")
     assert _places_of("Rates over Bahrain interbank offered rates fell.", "Bahrain") == ("Bahrain",)
@@ -620,3 +622,58 @@ def test_the_given_name_comes_first_and_a_bare_compass_word_or_a_city_accord_is_
     assert places("Dealers doubted the Paris accord would hold.", "Paris") == ()
     assert places("Dealers in Paris doubted it.", "Paris") == ("Paris",)
     assert "Japan" in places("The U.S.-Japan accord was signed.", "Japan")
+
+
+def test_a_place_inside_a_commercial_bank_an_exchange_or_a_firm_bracket_is_no_place():
+    assert _places_of("Lead manager is Union Bank of Switzerland.", "Switzerland") == ()
+    assert _places_of("It owes United Bancorp of Arizona money.", "Arizona") == ()
+    assert _places_of("It is listed on the Luxembourg Stock Exchange.", "Luxembourg") == ()
+    assert _places_of("Toshiba Finance (Netherlands) issued notes.", "Netherlands") == ()
+    assert _places_of("He spoke of the Iran-contra affair.", "Iran") == ()
+    # A central bank keeps its country, which Reuters' gold counts as the story's place.
+    assert _places_of("Dealers said the Bank of Japan intervened.", "Japan") == ("Japan",)
+    assert _places_of("The Reserve Bank of Australia cut rates.", "Australia") == ("Australia",)
+    # A firm based in a place names the place ("Continental Grain Co of New York").
+    assert _places_of("It sold a plant to Zorbex Corp of Houston.", "Houston") == ("Houston",)
+    # Another mention of the place as a place keeps it.
+    text = "Exports from Switzerland rose, Union Bank of Switzerland said."
+    assert _places_of(text, "Switzerland") == ("Switzerland",)
+
+
+def test_a_misspelt_dateline_city_or_country_is_corrected():
+    from indexer.entities import split_article
+
+    def dateline(body: str) -> tuple[str, ...]:
+        return split_article("", body)[0].dateline_places
+
+    assert dateline("PHILADEPHIA, March 18 - Prices rose.") == ("Philadelphia",)
+    assert dateline("NORCORSS, Ga., June 1 - Prices rose.") == ("Norcross", "Georgia")
+    # A real town (of 500 people or more) keeps its name; so does a name no slip explains.
+    assert dateline("CAMAS, Wash., June 1 - Prices rose.") == ("Camas", "Washington")
+    assert dateline("ZORBQUINT, Ga., June 1 - Prices rose.") == ("Zorbquint", "Georgia")
+    # An all-caps dateline gets the gazetteer's capitals.
+    assert dateline("MCLEAN, Va., June 1 - Prices rose.") == ("McLean", "Virginia")
+    assert canonical_place("Saudia Arabia") == "Saudi Arabia"
+    assert canonical_place("Republic of Ireland") == "Republic of Ireland"  # not Iceland
+
+
+def test_an_institution_named_after_its_place_is_no_place():
+    assert canonical_place("Hamilton County Common Pleas Court") is None
+    assert canonical_place("Zorbia Transport Commission") is None
+    assert canonical_place("State College") == "State College"  # a town in Pennsylvania
+
+
+def test_a_place_tagged_person_or_a_firm_s_unit_is_no_person():
+    # "New Brunswick" tagged PERSON: cutting "New" must not leave a person "Brunswick".
+    assert _people_of("The New Brunswick utilities objected.", "New Brunswick") == ()
+    # A name written as a firm's business, unit or division is the firm's.
+    assert _people_of("Its newly acquired Zorbo Quintel business grew.", "Zorbo Quintel") == ()
+    assert _people_of("Its Zorbo Quintel unit said sales rose.", "Zorbo Quintel") == ()
+    assert _people_of("The chairman, Zorbo Quintel, 52, said sales rose.", "Zorbo Quintel")
+
+
+def test_a_word_cut_from_the_end_of_a_span_is_no_title_cue():
+    # "Heldring en" of "Pierson, Heldring en Pierson": cutting "en" leaves no person.
+    assert _people_of("Lead manager is Pierson, Zorbring en Pierson.", "Zorbring en") == ()
+    # A title cut from the front is a cue for a lone surname.
+    assert _people_of("He met President Zorbquint.", "President Zorbquint") == ("Zorbquint",)
