@@ -45,6 +45,7 @@ from indexer.names import (
     LEGAL_FORMS,
     MONTHS_DAYS,
     NOT_A_PERSON,
+    ORG_SUFFIX,
     PARTICLES,
     PERSON_ROLES,
     TITLE_WORDS,
@@ -541,12 +542,17 @@ _COMMERCIAL_BANK_BEFORE = re.compile(
     rf"(?:\b(?!{_CENTRAL_BANK_WORDS}\s)[A-Z][\w&.'’-]*\s+{_BANK_WORDS}|\b{_BANCORP_WORDS})"
     r"\s+(?i:of)\s+(?:(?i:the)\s+)?$"
 )
-_FIRM_BRACKET_BEFORE = re.compile(r"[A-Z][\w.&'’-]*\s+\($")
+# ... a firm's, not a person's nationality ("Margaret Atwood (Canada)") nor a place's other
+# name ("Mumbai (Bombay)"): a company's word before the bracket or after it.
+_FIRM_WORD = rf"(?:{ORG_SUFFIX}|Finance|Investment|Banking|Holding|Sugar)"
+_FIRM_BRACKET_BEFORE = re.compile(rf"\b{_FIRM_WORD}\s+\($")
+_FIRM_BRACKET_AFTER = re.compile(rf"\)\s+{_FIRM_WORD}\b")
 _INSTITUTION_AFTER = re.compile(
     r"\s+(?:(?i:stock|futures|commodity|metals?|grain|cotton|mercantile)\s+)?"
     r"(?i:exchange|bourse)\b"
     r"|-(?i:contra)\b"
 )
+_BRACKET_OPEN = re.compile(r"[A-Z][\w.&'’-]*\s+\($")
 _BRACKET_CLOSE = re.compile(r"\)")
 
 
@@ -564,6 +570,7 @@ def _names_an_institution(raw) -> bool:
         _preceded_by(raw, _COMMERCIAL_BANK_BEFORE)
         or _followed_by(raw, _INSTITUTION_AFTER)
         or (_preceded_by(raw, _FIRM_BRACKET_BEFORE) and _followed_by(raw, _BRACKET_CLOSE))
+        or (_preceded_by(raw, _BRACKET_OPEN) and _followed_by(raw, _FIRM_BRACKET_AFTER))
     )
 
 

@@ -629,6 +629,10 @@ def test_a_place_inside_a_commercial_bank_an_exchange_or_a_firm_bracket_is_no_pl
     assert _places_of("It owes United Bancorp of Arizona money.", "Arizona") == ()
     assert _places_of("It is listed on the Luxembourg Stock Exchange.", "Luxembourg") == ()
     assert _places_of("Toshiba Finance (Netherlands) issued notes.", "Netherlands") == ()
+    assert _places_of("Zorbex (Australia) Finance Ltd issued notes.", "Australia") == ()
+    # A person's country and a place's other name in brackets stay places.
+    assert _places_of("Winners: Margaret Zorbwood (Canada).", "Canada") == ("Canada",)
+    assert _places_of("It reopened consulates in Mumbai (Bombay).", "Bombay") == ("Bombay",)
     assert _places_of("He spoke of the Iran-contra affair.", "Iran") == ()
     # A central bank keeps its country, which Reuters' gold counts as the story's place.
     assert _places_of("Dealers said the Bank of Japan intervened.", "Japan") == ("Japan",)
