@@ -953,6 +953,12 @@ def _resolve(
             ):
                 continue  # "New Brunswick" tagged PERSON: no "Brunswick" once "New" is cut
             name = link_name(tokens, full_names)
+            if (
+                len(name) > 1
+                and name[-1].casefold().rstrip(".") in TITLE_WORDS
+                and not is_given_name(name[0])
+            ):
+                continue  # "Crown Prince", "Lloyds Treasurer": a title ("Brian Singer" stays)
             display = " ".join(name)
             key = fold(display)
             if raw.headline and fold(name[-1]) not in body_words:

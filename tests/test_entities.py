@@ -681,3 +681,11 @@ def test_a_word_cut_from_the_end_of_a_span_is_no_title_cue():
     assert _people_of("Lead manager is Pierson, Zorbring en Pierson.", "Zorbring en") == ()
     # A title cut from the front is a cue for a lone surname.
     assert _people_of("He met President Zorbquint.", "President Zorbquint") == ("Zorbquint",)
+
+
+def test_a_name_ending_in_a_title_is_a_title_unless_a_given_name_opens_it():
+    # (the title cue still finds the prince's name after it)
+    assert _people_of("Zorbia's Crown Prince Quint said so.", "Crown Prince") == ("Quint",)
+    assert _people_of("Zorbex Treasurer, 52, told us.", "Zorbex Treasurer") == ()
+    # "Singer", "Pope", "King" are surnames too.
+    assert _people_of("Chairman Brian Singer said so.", "Brian Singer") == ("Brian Singer",)
