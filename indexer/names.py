@@ -42,8 +42,10 @@ ORG_WORDS = frozenset(_WORDS["org_words"])
 PLACE_WORDS = frozenset(_WORDS["place_words"])
 NOT_IN_NAMES = frozenset(_WORDS["not_in_names"])
 _NOT_NAME_WORDS = TABLE_WORDS | NOT_IN_NAMES  # no token of a name
-_NOT_NAME_ENDS = ORG_WORDS | PLACE_WORDS  # no last token of a name
 LEGAL_FORMS = _WORDS["legal_forms"]
+POST_NOMINALS = frozenset(_WORDS["post_nominals"])
+# No last token of a name: "Goodyear Tire and Rubber Co", "Myra Falls", "Gary Associates LP".
+_NOT_NAME_ENDS = ORG_WORDS | PLACE_WORDS | {f.casefold().replace(".", "") for f in LEGAL_FORMS}
 # How legal forms are written: "inc" as "inc", "Inc", "INC"; "GmbH" as "GmbH", "GMBH".
 LEGAL_FORM_SPELLINGS = tuple(
     dict.fromkeys(
@@ -112,6 +114,24 @@ _SENTENCE_WORD = re.compile(r"^[^\W\d_]*[^\W\d_]{5,}\.$")
 
 
 _PARTY_STATE = re.compile(r"\(?[DRI]-[A-Z][A-Za-z.]*\)?,?$")
+_ROMAN = re.compile(r"^(?:I{1,3}|IV|VI{0,3})$")  # "James Robinson III"
+# Title words long enough that a doubled letter leaves them recognisable ("Miniister").
+_LONG_TITLES = frozenset(word for word in TITLE_WORDS if len(word) >= 6 and word.isalpha())
+
+
+@cache
+def _misspelt_title(token: str) -> bool:
+    """Whether a word is a title typed with one letter twice ("Miniister", "Presidentt").
+
+    Only a doubled letter: one letter changed or dropped makes other words ("Farmer" is
+    "former", "Sanger" "singer", "Economic" "economics"), a doubled one rarely does."""
+    word = token.rstrip(".").casefold()
+    if len(word) < 7 or not word.isalpha() or word in TITLE_WORDS:
+        return False
+    return any(
+        word[i] == word[i - 1] and word[:i] + word[i + 1 :] in _LONG_TITLES
+        for i in range(1, len(word))
+    )
 
 
 def clean_person(span: str) -> tuple[str, ...] | None:
@@ -134,7 +154,10 @@ def clean_person(span: str) -> tuple[str, ...] | None:
     def is_title(tok: str) -> bool:
         return tok.casefold().rstrip(".") in TITLE_WORDS or tok[:1].islower()
 
-    while tokens and is_title(tokens[0]) and tokens[0].casefold() not in PARTICLES:
+    while tokens and (
+        (is_title(tokens[0]) and tokens[0].casefold() not in PARTICLES)
+        or (len(tokens) > 1 and _misspelt_title(tokens[0]))
+    ):
         tokens.pop(0)
     # A span the model ran across a sentence end ("Davies. There") ends there: a word of
     # five letters or more with a full stop is no initial or abbreviation ("John F.", "Gen.").
@@ -145,6 +168,13 @@ def clean_person(span: str) -> tuple[str, ...] | None:
     # A US legislator's party and state after the name: "Dan Glickman (D-Kan.)".
     while tokens and _PARTY_STATE.match(tokens[-1]):
         tokens.pop()
+    # Letters after the name ("Paul Burstow MP") go; other capitals there end no person's
+    # name ("Thorn EMI", "Salvador SHG", "GRAIN RICE"), an initial or "III" apart.
+    while len(tokens) > 1 and tokens[-1].isupper() and tokens[-1].casefold() in POST_NOMINALS:
+        tokens.pop()
+    last = tokens[-1] if len(tokens) > 1 else ""
+    if len(last) > 1 and last.isalpha() and last.isupper() and not _ROMAN.match(last):
+        return None
     # A trailing full stop is the sentence's, unless the token is an initial ("John F.").
     if tokens and tokens[-1].endswith(".") and len(tokens[-1]) > 2:
         tokens[-1] = tokens[-1].rstrip(".")

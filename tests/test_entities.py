@@ -689,3 +689,30 @@ def test_a_name_ending_in_a_title_is_a_title_unless_a_given_name_opens_it():
     assert _people_of("Zorbex Treasurer, 52, told us.", "Zorbex Treasurer") == ()
     # "Singer", "Pope", "King" are surnames too.
     assert _people_of("Chairman Brian Singer said so.", "Brian Singer") == ("Brian Singer",)
+
+
+def test_letters_after_a_name_go_and_other_capitals_there_end_no_person():
+    assert clean_person("Zorbo Quintel MP") == ("Zorbo", "Quintel")
+    assert clean_person("Dame Zorba Quintel QC") == ("Zorba", "Quintel")
+    # A firm or a heading in capitals ("Thorn EMI", "LONG GRAIN RICE") is nobody.
+    assert clean_person("Zorbo ZQX") is None
+    assert clean_person("ZORBO QUINT") is None
+    # A generation number is part of the name.
+    assert clean_person("Zorbo Quintel III") == ("Zorbo", "Quintel", "III")
+
+
+def test_a_name_ending_in_a_legal_form_is_a_company():
+    assert clean_person("Zorbo Quintel Oy") is None
+    assert clean_person("Zorbo Quintel AB") is None
+    assert clean_person("Zorbo Associates LP") is None
+
+
+def test_a_title_typed_with_a_doubled_letter_is_still_a_title():
+    assert clean_person("Miniister Zorbo Quintel") == ("Zorbo", "Quintel")
+    assert clean_person("Presidentt Zorbquint") == ("Zorbquint",)
+    # Words one other slip away from a title are names ("Farmer" / "former").
+    assert clean_person("Farmer Zorbquint") == ("Farmer", "Zorbquint")
+    assert clean_person("Sanger Zorbquint") == ("Sanger", "Zorbquint")
+    # "Major" is a rank, but no cue for the word after it ("other major Exchanges").
+    assert _people_of("Major Zorbo Quintel said so.", "Major Zorbo Quintel") == ("Zorbo Quintel",)
+    assert _people_of("It met other major Zorbchanges.", "Zorbchanges") == ()
