@@ -46,6 +46,7 @@ from indexer.names import (
     MONTHS_DAYS,
     NOT_A_PERSON,
     ORG_SUFFIX,
+    ORG_WORDS,
     PARTICLES,
     PERSON_ROLES,
     TITLE_WORDS,
@@ -422,6 +423,7 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
             taken.append((start, end))
             if label in PERSON_LABELS:
                 text = _past_particles(text, seg.text, end)
+                text = _whole_name(text, seg.text, start, end, seg_ents)
                 raw = _Raw((index, start), seg.headline, "person", text, "ner", seg.text)
                 raw.tokens = clean_person(text)
                 # A title cut from the span's front is a cue ("President Reagan"); a word
@@ -489,10 +491,11 @@ def _names_its_country(seg: Segment) -> bool:
     return len(places) >= 2 and canonical_country(places[1]) is not None
 
 
-# A name the model cut after its particles: "Pieter van der" + "Vorm".
+# A name the model cut after its particles: "Pieter van der" + "Vorm", "Cor van" + " der
+# Klugt".
 _CUT_PARTICLES = "van|der|den|de|von|da|di|du|del|bin|al|arap"
 _PARTICLE_END = re.compile(rf"\s(?:{_CUT_PARTICLES}|la|le)$")
-_NEXT_NAME_WORD = re.compile(r"\s+[A-Z][\w'’-]+")
+_NEXT_NAME_WORD = re.compile(rf"(?:\s+(?:{_CUT_PARTICLES}|la|le)){{0,2}}\s+[A-Z][\w'’-]+")
 # ... or cut before them: "Daniel" + " arap Moi" (not "la", "le": French articles).
 _PARTICLES_AND_NAME = re.compile(rf"(?:\s+(?:{_CUT_PARTICLES})){{1,3}}\s+[A-Z][\w'’-]+")
 
@@ -583,6 +586,71 @@ def _past_particles(text: str, segment: str, end: int) -> str:
         return text + after.group(0) if after else text
     after = _NEXT_NAME_WORD.match(segment, end)
     return text + after.group(0) if after else text
+
+
+# The word after a lone given name ("Adebayo" + " Adedeji", "Dilson" + ") Funaro" of
+# "(Finance Minister Dilson) Funaro"), and a given name before a name ("Jamal" + " Hassan
+# Jawa"): one space, a capital and lower case.
+_NEXT_SURNAME = re.compile(
+    r"\)?[ ](?P<word>[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)"  # "Chung" + " In-yong"
+    r"\b(?![A-Za-z-]|\.[A-Za-z]|['’][A-Za-rt-z])"  # a whole word, maybe with "'s"
+)
+_PREVIOUS_GIVEN = re.compile(r"(?<![\w.'’-])(?P<word>[A-Z][a-z]+)[ ]$")
+
+
+def _name_word(word: str) -> bool:
+    """Whether a capitalised word can be part of a person's name: no common word, title,
+    month, organisation word, country or known place."""
+    key = word.casefold()
+    return not (
+        key in _common_words()
+        or key in TITLE_WORDS
+        or key in MONTHS_DAYS
+        or key in NOT_A_PERSON
+        or key in ORG_WORDS
+        or canonical_country(word) is not None
+        or is_known_place(word)
+    )
+
+
+def _whole_name(text: str, segment: str, start: int, end: int, seg_ents: Sequence[Ent]) -> str:
+    """A PERSON span the model cut short, completed from the text: a lone given name
+    after a title with the surname after it ("Secretary Adebayo" + " Adedeji"), a name
+    that opens with a given name with the given name before it ("Jamal" + " Hassan
+    Jawa"); any other span as it is."""
+
+    def free(s: int, e: int) -> bool:  # no other entity of the model there but a person
+        return not any(
+            a < e and s < b and (a, b) != (start, end) and label not in PERSON_LABELS
+            for a, b, label, _ in seg_ents
+        )
+
+    words = text.split()
+    cued = _after_title(segment, start)
+    if len(words) == 1:
+        # Only after a title, or a given name closing brackets ("(raider Irwin) Jacobs"):
+        # "Clinton Sandstone", "The Reagan Administration" are no people.
+        after = _NEXT_SURNAME.match(segment, end)
+        if (
+            after
+            and (cued or (after.group(0).startswith(")") and is_given_name(text)))
+            and free(*after.span("word"))
+            and _name_word(after.group("word"))
+        ):
+            return f"{text} {after.group('word')}"
+    before = _PREVIOUS_GIVEN.search(segment, max(0, start - 30), start)
+    if (
+        len(words) >= 2
+        and before
+        # "Jamal Hassan Jawa", "Minister Alejandro Martinez Cuenca"; not "Hero Conserven
+        # Lenzburg", a company
+        and (is_given_name(words[0]) or _after_title(segment, before.start()))
+        and is_given_name(before.group("word"))
+        and free(*before.span("word"))
+        and _name_word(before.group("word"))
+    ):
+        return f"{before.group('word')} {text}"
+    return text
 
 
 _PREVIOUS_WORD = re.compile(r"([A-Za-z.]+)\s+$")

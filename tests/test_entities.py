@@ -716,3 +716,30 @@ def test_a_title_typed_with_a_doubled_letter_is_still_a_title():
     # "Major" is a rank, but no cue for the word after it ("other major Exchanges").
     assert _people_of("Major Zorbo Quintel said so.", "Major Zorbo Quintel") == ("Zorbo Quintel",)
     assert _people_of("It met other major Zorbchanges.", "Zorbchanges") == ()
+
+
+def test_a_name_the_model_cut_short_is_completed_from_the_text():
+    # A lone word after a title, with the surname after it.
+    text = "Executive Secretary Zorbo Quintel told the meeting."
+    assert _people_of(text, "Zorbo") == ("Zorbo Quintel",)
+    text = "It asked (Finance Minister Zorbo) Quintel's aides."
+    assert _people_of(text, "Zorbo") == ("Zorbo Quintel",)
+    text = "Finance Minister Zorbo In-quint will visit."
+    assert _people_of(text, "Zorbo") == ("Zorbo In-quint",)
+    # A given name closing brackets needs no title.
+    assert _people_of("It met (raider Irwin) Zorbquint.", "Irwin") == ("Irwin Zorbquint",)
+    # Without a title, a given name and the next word are no person.
+    assert _people_of("It drills its Clinton Zorbstone formation.", "Clinton") != (
+        "Clinton Zorbstone",
+    )
+    # A given name before a name that opens with one, or after a title.
+    text = "The head of Zorbex, Jamal Hassan Zorbquint, retired."
+    assert _people_of(text, "Hassan Zorbquint") == ("Jamal Hassan Zorbquint",)
+    text = "Trade Minister Alejandro Zorbinez Quenca said so."
+    assert _people_of(text, "Zorbinez Quenca") == ("Alejandro Zorbinez Quenca",)
+    # Not a word before a firm's name that happens to be a given name.
+    text = "The bid for Hero Zorbserven Quintburg failed."
+    assert "Hero Zorbserven Quintburg" not in _people_of(text, "Zorbserven Quintburg")
+    # Particles after a cut span: "Cor van" + " der Klugt".
+    text = "Chairman Zorb van der Quint said so."
+    assert _people_of(text, "Zorb van") == ("Zorb van der Quint",)
