@@ -435,11 +435,11 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
                     and not words[0].startswith(raw.tokens[0])
                 )
                 raw.bracketed = seg.text.rfind("<", 0, start) > seg.text.rfind(">", 0, start)
-                if _after_direction(seg.text, start):
+                if _after_direction(seg.text, start) or _after_firm_noun(seg.text, start):
                     raw.tokens = None
             elif label in PLACE_LABELS:
                 raw = _Raw((index, start), seg.headline, "place", text, "ner", seg.text)
-                raw.place = canonical_place(text)
+                raw.place = None if _in_ticker(seg.text, start, end) else canonical_place(text)
             else:
                 raw = _Raw((index, start), seg.headline, "other", text, label, seg.text)
             raws.append(raw)
@@ -471,7 +471,7 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
         if _names_its_country(seg):  # "Spain" of "PORT OF SPAIN, Trinidad" is no place
             blocked.append((0, max(seg.text.find(","), 0)))
         for start, end, country in find_countries(seg.text, all_caps=seg.caps):
-            if any(s < end and start < e for s, e in blocked):
+            if any(s < end and start < e for s, e in blocked) or _in_ticker(seg.text, start, end):
                 continue
             raw = _Raw(
                 (index, start), seg.headline, "place", seg.text[start:end], "gazetteer", seg.text
@@ -577,12 +577,15 @@ def _names_an_institution(raw) -> bool:
     )
 
 
+_ELIDED_PARTICLE = re.compile(r"\s+[dD][’'][A-Z][\w'’-]+")  # "Valery Giscard" + " d'Estaing"
+
+
 def _past_particles(text: str, segment: str, end: int) -> str:
     """A PERSON span that ends in a particle, completed by the capitalised word after it
     in the text ("Pieter van der Vorm"), or that the model cut before particles and a
     name ("Daniel" + " arap Moi"); any other span as it is."""
     if not _PARTICLE_END.search(text):
-        after = _PARTICLES_AND_NAME.match(segment, end)
+        after = _PARTICLES_AND_NAME.match(segment, end) or _ELIDED_PARTICLE.match(segment, end)
         return text + after.group(0) if after else text
     after = _NEXT_NAME_WORD.match(segment, end)
     return text + after.group(0) if after else text
@@ -598,9 +601,9 @@ _NEXT_SURNAME = re.compile(
 _PREVIOUS_GIVEN = re.compile(r"(?<![\w.'’-])(?P<word>[A-Z][a-z]+)[ ]$")
 
 
-def _name_word(word: str) -> bool:
+def _name_word(word: str, *, place_ok: bool = False) -> bool:
     """Whether a capitalised word can be part of a person's name: no common word, title,
-    month, organisation word, country or known place."""
+    month, organisation word, country or (unless ``place_ok``) known place."""
     key = word.casefold()
     return not (
         key in _common_words()
@@ -609,7 +612,7 @@ def _name_word(word: str) -> bool:
         or key in NOT_A_PERSON
         or key in ORG_WORDS
         or canonical_country(word) is not None
-        or is_known_place(word)
+        or (not place_ok and is_known_place(word))
     )
 
 
@@ -627,27 +630,39 @@ def _whole_name(text: str, segment: str, start: int, end: int, seg_ents: Sequenc
 
     words = text.split()
     cued = _after_title(segment, start)
-    if len(words) == 1:
-        # Only after a title, or a given name closing brackets ("(raider Irwin) Jacobs"):
+    if len(words) == 1 or (cued and all(is_given_name(word) for word in words)):
+        # After a title, up to two words ("Minister Jose Hugo" + " Castelo Branco"); a
+        # given name closing brackets needs none ("(raider Irwin) Jacobs"); else nothing:
         # "Clinton Sandstone", "The Reagan Administration" are no people.
-        after = _NEXT_SURNAME.match(segment, end)
-        if (
-            after
-            and (cued or (after.group(0).startswith(")") and is_given_name(text)))
-            and free(*after.span("word"))
-            and _name_word(after.group("word"))
-        ):
-            return f"{text} {after.group('word')}"
+        added: list[str] = []
+        at = end
+        while len(added) < 2:
+            after = _NEXT_SURNAME.match(segment, at)
+            if not (
+                after
+                and (cued or (after.group(0).startswith(")") and is_given_name(text)))
+                and free(*after.span("word"))
+                and _name_word(after.group("word"), place_ok=cued)
+            ):
+                break
+            added.append(after.group("word"))
+            if after.group(0).startswith(")"):
+                break
+            at = after.end()
+        if added:
+            return " ".join([text, *added])
     before = _PREVIOUS_GIVEN.search(segment, max(0, start - 30), start)
+    # "Jamal Hassan Jawa"; after a title, a given name that is a place's name too
+    # ("Sheikh Salem Abdul-Aziz al-Sabah") and before a name that opens with no given
+    # name ("Minister Alejandro Martinez Cuenca"); not "Hero Conserven Lenzburg", a firm.
+    titled = bool(before) and _after_title(segment, before.start())
     if (
         len(words) >= 2
         and before
-        # "Jamal Hassan Jawa", "Minister Alejandro Martinez Cuenca"; not "Hero Conserven
-        # Lenzburg", a company
-        and (is_given_name(words[0]) or _after_title(segment, before.start()))
+        and (is_given_name(words[0]) or titled)
         and is_given_name(before.group("word"))
         and free(*before.span("word"))
-        and _name_word(before.group("word"))
+        and _name_word(before.group("word"), place_ok=titled)
     ):
         return f"{before.group('word')} {text}"
     return text
@@ -673,6 +688,26 @@ _DIRECTION_BEFORE = re.compile(
 def _after_direction(text: str, start: int) -> bool:
     """Whether a compass adjective stands right before ``start``."""
     return bool(_DIRECTION_BEFORE.search(text, max(0, start - 20), start))
+
+
+# "brokers James Capel", "the aircraft carrier Kitty Hawk": a firm or a ship's name.
+_FIRM_NOUN_BEFORE = re.compile(
+    r"\b(?:brokers|stockbrokers|brokerage|firm|company|carrier|tanker|vessel|ship)\s+$"
+)
+
+
+_TICKER_END = re.compile(r"(?:\.[A-Z]{0,3})?>")
+
+
+def _in_ticker(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a stock ticker in wire copy's brackets: "<UK.>" is
+    Union Carbide, "<CAN.TO>" no Canada."""
+    return text[start - 1 : start] == "<" and bool(_TICKER_END.match(text, end))
+
+
+def _after_firm_noun(text: str, start: int) -> bool:
+    """Whether a lower-case noun for a firm or a ship stands right before ``start``."""
+    return bool(_FIRM_NOUN_BEFORE.search(text, max(0, start - 20), start))
 
 
 def _after_title(text: str, start: int) -> bool:

@@ -114,6 +114,14 @@ _SENTENCE_WORD = re.compile(r"^[^\W\d_]*[^\W\d_]{5,}\.$")
 
 
 _PARTY_STATE = re.compile(r"\(?[DRI]-[A-Z][A-Za-z.]*\)?,?$")
+_BANK_WORD_ENDS = tuple(_WORDS["bank_word_ends"])
+
+
+def is_bank_word(word: str) -> bool:
+    """Whether one word is a bank's name by the way it ends ("Volksbank", "Zentralsparkasse")."""
+    return word.casefold().endswith(_BANK_WORD_ENDS)
+
+
 _ROMAN = re.compile(r"^(?:I{1,3}|IV|VI{0,3})$")  # "James Robinson III"
 # Title words long enough that a doubled letter leaves them recognisable ("Miniister").
 _LONG_TITLES = frozenset(word for word in TITLE_WORDS if len(word) >= 6 and word.isalpha())
@@ -179,7 +187,7 @@ def clean_person(span: str) -> tuple[str, ...] | None:
     if tokens and tokens[-1].endswith(".") and len(tokens[-1]) > 2:
         tokens[-1] = tokens[-1].rstrip(".")
     while tokens and (
-        (tokens[-1][:1].islower() and not re.match(r"[a-z]{1,3}-[A-Z]", tokens[-1]))
+        (tokens[-1][:1].islower() and not re.match(r"[a-z]{1,3}[-'][A-Z]", tokens[-1]))
         or tokens[-1].casefold() in MONTHS_DAYS
     ):
         tokens.pop()
@@ -194,6 +202,8 @@ def clean_person(span: str) -> tuple[str, ...] | None:
             return None
     if tokens[-1].casefold().replace(".", "") in _NOT_NAME_ENDS:
         return None  # "Arcalex B.V", "Goodyear Tire and Rubber Co", "Myra Falls"
+    if any(is_bank_word(tok) for tok in tokens):
+        return None  # "Swiss Volksbank", "Caisse d'Epargne de l'Etat"
     if len(tokens) > 1 and len(tokens[-1]) == 1:
         return None  # a bare letter is no surname: "Annex B", "Beryl B" (an oil field)
     return tuple(tokens)

@@ -31,6 +31,7 @@ import pycountry
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from indexer.names import is_bank_word
 from indexer.schema import fold
 
 # Canonical names that differ from pycountry's ``common_name``/``name``: the short names an
@@ -155,8 +156,8 @@ _US_STATES = {
     "mich": "Michigan", "minn": "Minnesota", "miss": "Mississippi", "mo": "Missouri",
     "mont": "Montana", "neb": "Nebraska", "nev": "Nevada", "nh": "New Hampshire",
     "nj": "New Jersey", "nm": "New Mexico", "ny": "New York", "nc": "North Carolina",
-    "nd": "North Dakota", "okla": "Oklahoma", "ore": "Oregon", "pa": "Pennsylvania",
-    "penn": "Pennsylvania", "wisc": "Wisconsin",
+    "nd": "North Dakota", "ok": "Oklahoma", "okla": "Oklahoma", "ore": "Oregon",
+    "pa": "Pennsylvania", "penn": "Pennsylvania", "wisc": "Wisconsin",
     "ri": "Rhode Island", "sc": "South Carolina", "sd": "South Dakota", "tenn": "Tennessee",
     "tex": "Texas", "va": "Virginia", "vt": "Vermont", "wash": "Washington",
     "wva": "West Virginia", "wis": "Wisconsin", "wyo": "Wyoming",
@@ -382,7 +383,7 @@ def canonical_place(name: str) -> str | None:
         if state and (text[:1].isupper() and not text.isupper() or "." in text):
             return state
     last = _key(text).split()[-1]
-    if last in _NOT_PLACE_WORDS or _key(text) in _COMPASS:
+    if last in _NOT_PLACE_WORDS or _key(text) in _COMPASS or is_bank_word(last):
         return None
     if last in _INSTITUTION_WORDS and not is_known_place(text):
         return None

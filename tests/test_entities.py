@@ -743,3 +743,43 @@ def test_a_name_the_model_cut_short_is_completed_from_the_text():
     # Particles after a cut span: "Cor van" + " der Klugt".
     text = "Chairman Zorb van der Quint said so."
     assert _people_of(text, "Zorb van") == ("Zorb van der Quint",)
+
+
+def test_a_firm_a_ship_or_a_bank_is_no_person():
+    # A lower-case noun before the name says what it is.
+    assert _people_of("A spokesman for brokers Zorbo Quintel said.", "Zorbo Quintel") == ()
+    assert _people_of("It was led by the carrier Zorba Quint.", "Zorba Quint") == ()
+    assert _people_of("Former investment bankers Zorbo Quintel and others.", "Zorbo Quintel")
+    # German, Swiss and French banks by their names' ends; brokerages, wineries.
+    assert clean_person("Swiss Zorbvolksbank") is None
+    assert clean_person("Caisse d'Epargne de Zorbia") is None
+    assert clean_person("Zorbo Brokerage") is None
+    assert clean_person("Zorbo Quint Cellars") is None
+    assert canonical_place("Zorbsparkasse") is None
+
+
+def test_an_elided_particle_ends_a_name():
+    assert clean_person("Valery Zorbard d'Quint") == ("Valery", "Zorbard", "d'Quint")
+    text = "The founder was President Valery Zorbard d'Quint, it said."
+    assert _people_of(text, "Valery Zorbard") == ("Valery Zorbard d'Quint",)
+
+
+def test_a_stock_ticker_names_no_place():
+    text = "The bidders were Zorbex Corp's <UK.> unit and others."
+    assert _places_of(text, "UK") == ()
+    assert _places_of("Sales in the UK rose, Zorbex said.", "UK") == ("United Kingdom",)
+
+
+def test_a_postal_state_code_in_a_dateline_is_the_state():
+    assert split_article("", "TULSA, OK., March 3 - Prices rose.")[0].dateline_places == (
+        "Tulsa",
+        "Oklahoma",
+    )
+
+
+def test_given_names_after_a_title_take_the_surnames_after_them():
+    text = "Trade Minister Jose Hugo Zorbelo Quinco told the meeting."
+    assert _people_of(text, "Jose Hugo") == ("Jose Hugo Zorbelo Quinco",)
+    # After a title, a given name before the span may be a place's name too ("Salem").
+    text = "Governor Sheikh Salem Abdul-Aziz al-Zorbah said so."
+    assert _people_of(text, "Abdul-Aziz al-Zorbah") == ("Salem Abdul-Aziz al-Zorbah",)
