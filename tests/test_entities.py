@@ -716,6 +716,8 @@ def test_a_title_typed_with_a_doubled_letter_is_still_a_title():
     # "Major" is a rank, but no cue for the word after it ("other major Exchanges").
     assert _people_of("Major Zorbo Quintel said so.", "Major Zorbo Quintel") == ("Zorbo Quintel",)
     assert _people_of("It met other major Zorbchanges.", "Zorbchanges") == ()
+    # Nor is "Treasury" ("the Treasury Bill rate").
+    assert _people_of("The weekly Treasury Bill rate fell.", "Bill") == ()
 
 
 def test_a_name_the_model_cut_short_is_completed_from_the_text():
