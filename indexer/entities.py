@@ -422,7 +422,8 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
         for start, end, label, text in seg_ents:
             taken.append((start, end))
             if label in PERSON_LABELS:
-                text = _past_particles(text, seg.text, end)
+                longer = _past_particles(text, seg.text, end)
+                end, text = end + len(longer) - len(text), longer
                 text = _whole_name(text, seg.text, start, end, seg_ents)
                 raw = _Raw((index, start), seg.headline, "person", text, "ner", seg.text)
                 raw.tokens = clean_person(text)
@@ -439,7 +440,7 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
                     raw.tokens = None
             elif label in PLACE_LABELS:
                 raw = _Raw((index, start), seg.headline, "place", text, "ner", seg.text)
-                raw.place = None if _in_ticker(seg.text, start, end) else canonical_place(text)
+                raw.place = None if _not_itself(seg.text, start, end) else canonical_place(text)
             else:
                 raw = _Raw((index, start), seg.headline, "other", text, label, seg.text)
             raws.append(raw)
@@ -471,7 +472,9 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
         if _names_its_country(seg):  # "Spain" of "PORT OF SPAIN, Trinidad" is no place
             blocked.append((0, max(seg.text.find(","), 0)))
         for start, end, country in find_countries(seg.text, all_caps=seg.caps):
-            if any(s < end and start < e for s, e in blocked) or _in_ticker(seg.text, start, end):
+            if any(s < end and start < e for s, e in blocked) or _opens_company_brackets(
+                seg.text, start, end
+            ):
                 continue
             raw = _Raw(
                 (index, start), seg.headline, "place", seg.text[start:end], "gazetteer", seg.text
@@ -577,6 +580,7 @@ def _names_an_institution(raw) -> bool:
     )
 
 
+_HYPHEN_TAIL = re.compile(r"-[A-Z][\w'’]+")
 _ELIDED_PARTICLE = re.compile(r"\s+[dD][’'][A-Z][\w'’-]+")  # "Valery Giscard" + " d'Estaing"
 
 
@@ -584,6 +588,9 @@ def _past_particles(text: str, segment: str, end: int) -> str:
     """A PERSON span that ends in a particle, completed by the capitalised word after it
     in the text ("Pieter van der Vorm"), or that the model cut before particles and a
     name ("Daniel" + " arap Moi"); any other span as it is."""
+    hyphen = _HYPHEN_TAIL.match(segment, end)  # "Felix Houphouet" + "-Boigny"
+    if hyphen:
+        return text + hyphen.group(0)
     if not _PARTICLE_END.search(text):
         after = _PARTICLES_AND_NAME.match(segment, end) or _ELIDED_PARTICLE.match(segment, end)
         return text + after.group(0) if after else text
@@ -630,7 +637,13 @@ def _whole_name(text: str, segment: str, start: int, end: int, seg_ents: Sequenc
 
     words = text.split()
     cued = _after_title(segment, start)
-    if len(words) == 1 or (cued and all(is_given_name(word) for word in words)):
+    if len(words) == 1 or (
+        cued
+        and (
+            all(is_given_name(word) for word in words)
+            or any(word in PARTICLES for word in words[1:])  # "Ramiro de Abreu" + " Sodre"
+        )
+    ):
         # After a title, up to two words ("Minister Jose Hugo" + " Castelo Branco"); a
         # given name closing brackets needs none ("(raider Irwin) Jacobs"); else nothing:
         # "Clinton Sandstone", "The Reagan Administration" are no people.
@@ -696,13 +709,26 @@ _FIRM_NOUN_BEFORE = re.compile(
 )
 
 
-_TICKER_END = re.compile(r"(?:\.[A-Z]{0,3})?>")
+_WATER_OF = re.compile(r"\b(?:Gulf|Bay|Sea)\s+of\s+$")  # "Gulf of Mexico": a sea
 
 
-def _in_ticker(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is a stock ticker in wire copy's brackets: "<UK.>" is
-    Union Carbide, "<CAN.TO>" no Canada."""
-    return text[start - 1 : start] == "<" and bool(_TICKER_END.match(text, end))
+def _not_itself(text: str, start: int, end: int) -> bool:
+    """Whether a place's name at ``text[start:end]`` names something else: a sea ("Gulf of
+    Mexico"), a company in wire copy's brackets ("<China Steel Corp>")."""
+    return bool(_WATER_OF.search(text, max(0, start - 12), start)) or _opens_company_brackets(
+        text, start, end
+    )
+
+
+def _opens_company_brackets(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` opens wire copy's brackets round a company's name or
+    ticker: "<China Steel Corp>" is Taiwanese, "<UK.>" is Union Carbide. A place later in
+    the brackets names the country of a firm's unit ("<IBM Canada Ltd>"), as Reuters'
+    labels count it."""
+    if text[start - 1 : start] != "<":
+        return False
+    closed = text.find(">", end)
+    return closed >= 0 and "<" not in text[end:closed]
 
 
 def _after_firm_noun(text: str, start: int) -> bool:

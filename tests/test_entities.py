@@ -766,10 +766,17 @@ def test_an_elided_particle_ends_a_name():
     assert _people_of(text, "Valery Zorbard") == ("Valery Zorbard d'Quint",)
 
 
-def test_a_stock_ticker_names_no_place():
+def test_a_stock_ticker_or_a_company_named_after_a_place_names_no_place():
     text = "The bidders were Zorbex Corp's <UK.> unit and others."
     assert _places_of(text, "UK") == ()
     assert _places_of("Sales in the UK rose, Zorbex said.", "UK") == ("United Kingdom",)
+    # A place opening a company's name in wire brackets; not after "of", nor the country
+    # of a firm's unit, which Reuters' labels count as the story's place.
+    assert _places_of("It bought <Canada Zorbing Corp> shares.", "Canada") == ()
+    assert _places_of("It bought <Zorbex Canada Ltd> shares.", "Canada") == ("Canada",)
+    assert _places_of("It sold <Bank of Canada> notes.", "Canada") == ("Canada",)
+    # A sea named after a country.
+    assert _places_of("Rigs in the Gulf of Mexico were shut.", "Mexico") == ()
 
 
 def test_a_postal_state_code_in_a_dateline_is_the_state():
@@ -785,3 +792,20 @@ def test_given_names_after_a_title_take_the_surnames_after_them():
     # After a title, a given name before the span may be a place's name too ("Salem").
     text = "Governor Sheikh Salem Abdul-Aziz al-Zorbah said so."
     assert _people_of(text, "Abdul-Aziz al-Zorbah") == ("Salem Abdul-Aziz al-Zorbah",)
+
+
+def test_a_hyphen_or_a_particle_after_a_cut_name_completes_it():
+    text = "It buried a sister of President Felix Zorbouet-Quigny, it said."
+    assert _people_of(text, "Felix Zorbouet") == ("Felix Zorbouet-Quigny",)
+    text = "Foreign minister Ramiro de Zorbreu Quodre said so."
+    assert _people_of(text, "Ramiro de Zorbreu") == ("Ramiro de Zorbreu Quodre",)
+    # A span the particles already completed takes nothing twice.
+    text = "President Miguel de la Zorbrid said so."
+    assert _people_of(text, "Miguel de la") == ("Miguel de la Zorbrid",)
+
+
+def test_mines_cemeteries_and_a_firm_s_lines_are_no_people():
+    assert clean_person("Zorbo Colliery") is None
+    assert clean_person("Zorbo Memorial Gardens") is None
+    assert _people_of("Its American President Lines unit grew.", "Lines") == ()
+    assert _people_of("Brazilian Geography and Statistics Institute data.", "Geography") == ()
