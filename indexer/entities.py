@@ -472,9 +472,7 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
         if _names_its_country(seg):  # "Spain" of "PORT OF SPAIN, Trinidad" is no place
             blocked.append((0, max(seg.text.find(","), 0)))
         for start, end, country in find_countries(seg.text, all_caps=seg.caps):
-            if any(s < end and start < e for s, e in blocked) or _opens_company_brackets(
-                seg.text, start, end
-            ):
+            if any(s < end and start < e for s, e in blocked) or _not_itself(seg.text, start, end):
                 continue
             raw = _Raw(
                 (index, start), seg.headline, "place", seg.text[start:end], "gazetteer", seg.text
@@ -709,15 +707,17 @@ _FIRM_NOUN_BEFORE = re.compile(
 )
 
 
-_WATER_OF = re.compile(r"\b(?:Gulf|Bay|Sea)\s+of\s+$")  # "Gulf of Mexico": a sea
+# "Gulf of Mexico" is a sea, "Air U.K." an airline.
+_NAMED_AFTER_BEFORE = re.compile(r"\b(?:(?:Gulf|Bay|Sea)\s+of|Air|AIR)\s+$")
 
 
 def _not_itself(text: str, start: int, end: int) -> bool:
     """Whether a place's name at ``text[start:end]`` names something else: a sea ("Gulf of
-    Mexico"), a company in wire copy's brackets ("<China Steel Corp>")."""
-    return bool(_WATER_OF.search(text, max(0, start - 12), start)) or _opens_company_brackets(
-        text, start, end
-    )
+    Mexico"), an airline ("Air U.K."), a company in wire copy's brackets ("<China Steel
+    Corp>")."""
+    return bool(
+        _NAMED_AFTER_BEFORE.search(text, max(0, start - 12), start)
+    ) or _opens_company_brackets(text, start, end)
 
 
 def _opens_company_brackets(text: str, start: int, end: int) -> bool:

@@ -775,8 +775,12 @@ def test_a_stock_ticker_or_a_company_named_after_a_place_names_no_place():
     assert _places_of("It bought <Canada Zorbing Corp> shares.", "Canada") == ()
     assert _places_of("It bought <Zorbex Canada Ltd> shares.", "Canada") == ("Canada",)
     assert _places_of("It sold <Bank of Canada> notes.", "Canada") == ("Canada",)
-    # A sea named after a country.
+    # A sea or an airline named after a country, found by the model or the gazetteer.
     assert _places_of("Rigs in the Gulf of Mexico were shut.", "Mexico") == ()
+    from indexer.entities import Segment, _resolve
+
+    for text in ("Rigs in the Gulf of Mexico were shut.", "It bought shares of Air Canada."):
+        assert _resolve([Segment(text)], [[]])[0].places == ()
 
 
 def test_a_postal_state_code_in_a_dateline_is_the_state():
