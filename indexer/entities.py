@@ -538,7 +538,8 @@ def _names_a_grade(raw) -> bool:
 # "of" ("Union Bank of Switzerland", "United Bancorp of Arizona"; a central bank keeps its
 # country, "the Bank of Japan", "the Reserve Bank of Australia", which Reuters' gold counts as
 # the story's place), an exchange ("the Luxembourg Stock Exchange"), a firm's bracketed
-# country ("Toshiba International Finance (Netherlands)"), "the Iran-contra affair".
+# country ("Toshiba International Finance (Netherlands)"), "the Iran-contra affair" (or
+# "Iran/Contra").
 _BANK_WORDS = r"(?i:bank|banque|banco)"
 _BANCORP_WORDS = r"(?i:bancorp|bancorporation|bancshares|bankshares)"
 _CENTRAL_BANK_WORDS = r"(?i:the|central|national|reserve|people'?s|state)"
@@ -554,7 +555,7 @@ _FIRM_BRACKET_AFTER = re.compile(rf"\)\s+{_FIRM_WORD}\b")
 _INSTITUTION_AFTER = re.compile(
     r"\s+(?:(?i:stock|futures|commodity|metals?|grain|cotton|mercantile)\s+)?"
     r"(?i:exchange|bourse)\b"
-    r"|-(?i:contra)\b"
+    r"|[-/](?i:contra)\b"
 )
 _BRACKET_OPEN = re.compile(r"[A-Z][\w.&'’-]*\s+\($")
 _BRACKET_CLOSE = re.compile(r"\)")

@@ -185,8 +185,19 @@ _INSTITUTION_WORDS = {
     "college", "institute", "association",
 }  # fmt: skip
 
+# Lower-case words after a place's name that wire copy writes as part of it ("Mexico
+# city", "Guangdong province", "Gaza strip"); any other lower-case word after a name is
+# the sentence's ("the Gulf began").
+_PLACE_NOUNS = {
+    "city", "province", "state", "states", "region", "county", "district", "prefecture",
+    "area", "island", "islands", "strip", "coast", "sea", "gulf", "bloc", "village", "valley",
+    "river", "lake", "bay", "basin", "peninsula",
+}  # fmt: skip
+
 # Words that name a kind of place, never one place on their own.
-_GENERIC_WORDS = {"republic", "state", "states", "city", "kingdom", "union", "federation"}
+_GENERIC_WORDS = {
+    "republic", "state", "states", "city", "kingdom", "union", "federation", "sea", "ocean",
+}  # fmt: skip
 # A lone compass word is a direction, not a place ("South and Mid-Atlantic routes").
 _COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 
@@ -398,8 +409,19 @@ def canonical_place(name: str) -> str | None:
         return None  # NER runs on, e.g. across a headline; not one place
     if not text[0].isupper():
         return None
+    lower_end = re.search(r"\s([a-z]+)$", text)  # "Mexico city", "Gulf began"
+    if lower_end:
+        titled = text[: lower_end.start(1)] + lower_end.group(1).capitalize()
+        if lower_end.group(1) in _PLACE_NOUNS or is_known_place(titled):
+            return canonical_place(titled)  # part of the name: "Mexico City", "New York"
+        return canonical_place(text[: lower_end.start()])  # the next word: "Gulf began"
+    if len(text) > 1 and text.endswith("i") and canonical_country(text[:-1]):
+        return None  # a people's adjective: "the Kuwaiti response"
     if text.isupper() and len(letters) > 3 and "." not in text:
-        return smart_title(text)
+        titled = smart_title(text)
+        if " " not in text and len(text) <= 5 and not is_known_place(titled):
+            return None  # an acronym: "the ICCO session" (not "ROME", "OSLO")
+        return titled
     return text
 
 

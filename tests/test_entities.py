@@ -813,3 +813,18 @@ def test_mines_cemeteries_and_a_firm_s_lines_are_no_people():
     assert clean_person("Zorbo Memorial Gardens") is None
     assert _people_of("Its American President Lines unit grew.", "Lines") == ()
     assert _people_of("Brazilian Geography and Statistics Institute data.", "Geography") == ()
+
+
+def test_an_adjective_an_acronym_or_a_lower_case_tail_is_no_place_s_name():
+    assert canonical_place("Kuwaiti") is None  # "the Kuwaiti response"
+    assert canonical_place("ZORBO") is None  # "the ICCO session": an acronym
+    assert canonical_place("ROME") == "Rome"  # a known city in capitals stays
+    assert canonical_place("Sea") is None  # "the Law of the Sea"
+    # Wire copy's lower-case place nouns are part of the name; other words are not.
+    assert canonical_place("Zorbia city") == "Zorbia City"
+    assert canonical_place("Zorbia province") == "Zorbia Province"
+    assert canonical_place("New york") == "New York"
+    assert canonical_place("Zorbia began") == "Zorbia"
+    assert canonical_place("City of") is None
+    # An affair named after a country is no mention of it.
+    assert _places_of("Before the Iran/Contra scandal, it rose.", "Iran") == ()
