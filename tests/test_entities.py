@@ -178,6 +178,8 @@ def test_hard_wrapped_wire_text(entity_extractor):
     ("span", "expected"),
     [
         ("Chefs Jamie Oliver", ("Jamie", "Oliver")),
+        ("Wing Zorbic Quintans", ("Zorbic", "Quintans")),
+        ("Striker Zorbry Quint", ("Zorbry", "Quint")),
         ("Tory Treasurer Lord", None),
         ("Lib Dem", None),
         ("The Lib Dems", None),
