@@ -505,7 +505,7 @@ _PARTICLES_AND_NAME = re.compile(rf"(?:\s+(?:{_CUT_PARTICLES})){{1,3}}\s+[A-Z][\
 # "the Paris club of creditors", "the Paris accord" (of the Group of Five; a country keeps
 # its "accord": "the U.S.-Japan accord" is between the two).
 _EVENT_AFTER = re.compile(r"\s+(?:[Rr]ound|[Cc]lub)\b")
-_CITY_EVENT_AFTER = re.compile(r"\s+(?:[Rr]ound|[Cc]lub|[Aa]ccord)\b")
+_CITY_EVENT_AFTER = re.compile(r"\s+(?:[Rr]ound|[Cc]lub|[Aa]ccords?|[Aa]greement|[Pp]act)\b")
 
 
 def _followed_by(raw, pattern: re.Pattern[str]) -> bool:

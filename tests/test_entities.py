@@ -622,6 +622,8 @@ def test_the_given_name_comes_first_and_a_bare_compass_word_or_a_city_accord_is_
     assert places("Demand in South-east Asia rose.", "South-east") == ()
     assert places("Rain fell in the South-West on Monday.", "South-West") == ()
     assert places("Dealers doubted the Paris accord would hold.", "Paris") == ()
+    assert places("Since the Paris accords, it rose.", "Paris") == ()
+    assert places("They kept to the Paris agreement.", "Paris") == ()
     assert places("Dealers in Paris doubted it.", "Paris") == ("Paris",)
     assert "Japan" in places("The U.S.-Japan accord was signed.", "Japan")
 
