@@ -436,7 +436,9 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
                     and not words[0].startswith(raw.tokens[0])
                 )
                 raw.bracketed = seg.text.rfind("<", 0, start) > seg.text.rfind(">", 0, start)
-                if _after_direction(seg.text, start) or _after_firm_noun(seg.text, start):
+                if _right_before(_DIRECTION_BEFORE, seg.text, start) or _right_before(
+                    _FIRM_NOUN_BEFORE, seg.text, start
+                ):
                     raw.tokens = None
             elif label in PLACE_LABELS:
                 raw = _Raw((index, start), seg.headline, "place", text, "ner", seg.text)
@@ -628,10 +630,9 @@ def _whole_name(text: str, segment: str, start: int, end: int, seg_ents: Sequenc
     that opens with a given name with the given name before it ("Jamal" + " Hassan
     Jawa"); any other span as it is."""
 
-    def free(s: int, e: int) -> bool:  # no other entity of the model there but a person
+    def free(s: int, e: int) -> bool:  # no entity of the model there but a person
         return not any(
-            a < e and s < b and (a, b) != (start, end) and label not in PERSON_LABELS
-            for a, b, label, _ in seg_ents
+            a < e and s < b and label not in PERSON_LABELS for a, b, label, _ in seg_ents
         )
 
     words = text.split()
@@ -697,9 +698,10 @@ _DIRECTION_BEFORE = re.compile(
 )
 
 
-def _after_direction(text: str, start: int) -> bool:
-    """Whether a compass adjective stands right before ``start``."""
-    return bool(_DIRECTION_BEFORE.search(text, max(0, start - 20), start))
+def _right_before(pattern: re.Pattern[str], text: str, start: int, width: int = 20) -> bool:
+    """Whether ``pattern`` (ending in ``$``) matches the ``width`` characters before
+    ``start``: a compass adjective, a firm's noun, "Gulf of"."""
+    return bool(pattern.search(text, max(0, start - width), start))
 
 
 # "brokers James Capel", "the aircraft carrier Kitty Hawk": a firm or a ship's name.
@@ -716,9 +718,9 @@ def _not_itself(text: str, start: int, end: int) -> bool:
     """Whether a place's name at ``text[start:end]`` names something else: a sea ("Gulf of
     Mexico"), an airline ("Air U.K."), a company in wire copy's brackets ("<China Steel
     Corp>")."""
-    return bool(
-        _NAMED_AFTER_BEFORE.search(text, max(0, start - 12), start)
-    ) or _opens_company_brackets(text, start, end)
+    return _right_before(_NAMED_AFTER_BEFORE, text, start, 12) or _opens_company_brackets(
+        text, start, end
+    )
 
 
 def _opens_company_brackets(text: str, start: int, end: int) -> bool:
@@ -730,11 +732,6 @@ def _opens_company_brackets(text: str, start: int, end: int) -> bool:
         return False
     closed = text.find(">", end)
     return closed >= 0 and "<" not in text[end:closed]
-
-
-def _after_firm_noun(text: str, start: int) -> bool:
-    """Whether a lower-case noun for a firm or a ship stands right before ``start``."""
-    return bool(_FIRM_NOUN_BEFORE.search(text, max(0, start - 20), start))
 
 
 def _after_title(text: str, start: int) -> bool:
