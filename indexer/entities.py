@@ -154,6 +154,20 @@ _DATELINE_MIXED = re.compile(
 )
 
 
+_MONTH_ONLY = re.compile(
+    r"(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+
+
+def _dated(match: re.Match[str]) -> bool:
+    """Whether a dateline has its date ("LONDON, March 3 - "), its state or country
+    ("CALGARY, Alberta - ") or its agency ("MOSCOW (AP) - "): with none of them, only a
+    city the gazetteer knows makes it one ("LONDON - ")."""
+    line = match.group(0)
+    return bool(match.group("region") or "(" in line or re.search(r"\d", line))
+
+
 def _is_caps(text: str) -> bool:
     """True for all-caps text (a wire headline, a table), where the model mis-tags names."""
     letters = [ch for ch in text if ch.isalpha()]
@@ -184,6 +198,8 @@ def split_article(title: str, body: str) -> list[Segment]:
         segments.append(Segment(title, caps=_is_caps(title), headline=True))
     body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
     match = _DATELINE.match(body) or _DATELINE_MIXED.match(body)
+    if match and not _dated(match) and not is_known_place(smart_title(match.group("place"))):
+        match = None  # a heading, not a city: "GRADINGS - ", "WHEAT - ", "FOB RIVER - "
     if match and len(match.group("place").replace(".", "")) >= 2:
         raw_place = match.group("place")
         names = [
@@ -196,7 +212,7 @@ def split_article(title: str, body: str) -> list[Segment]:
             )
         ]
         region = match.group("region")
-        if region:
+        if region and not _MONTH_ONLY.fullmatch(region):  # "CHICAGO, April - " has no region
             # "STAMFORD, CONN." -> "Conn." -> Connecticut, like "DANBURY, Conn."
             names.append(canonical_place(smart_title(region) if region.isupper() else region))
         if names[0] and not canonical_country(names[0]):

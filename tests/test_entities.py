@@ -327,6 +327,21 @@ def test_an_all_caps_dateline_with_an_all_caps_month_or_a_saint():
     assert split_article("", "U.S. - Grain rose.")[0].dateline_places == ("United States",)
 
 
+def test_a_heading_with_a_dash_is_no_dateline_and_a_month_no_state():
+    # Without a date, a state or an agency, only a known city opens a dateline: a table's
+    # heading ("ZORBINGS - ", "WHEAT - ") is no place.
+    for body in ("ZORBINGS - Grade one 12.50", "WHEAT - Prices rose.", "FOB ZORB RIVER - 12"):
+        assert all(not seg.dateline_places for seg in split_article("", body)), body
+    assert split_article("", "LONDON - Grain rose.")[0].dateline_places == ("London",)
+    assert split_article("", "ZORBTOWN (AP) - Grain rose.")[0].dateline_places == ("Zorbtown",)
+    # A month after the city is the date, not its state or country.
+    assert split_article("", "ZORBTOWN, April - Grain rose.")[0].dateline_places == ("Zorbtown",)
+    assert split_article("", "ZORBTOWN, Maryland, March 2 - Grain rose.")[0].dateline_places == (
+        "Zorbtown",
+        "Maryland",
+    )
+
+
 def test_a_person_cut_after_the_particles_is_completed_from_the_text():
     from indexer.entities import _past_particles
 
@@ -661,6 +676,11 @@ def test_a_misspelt_dateline_city_or_country_is_corrected():
     assert dateline("ZORBQUINT, Ga., June 1 - Prices rose.") == ("Zorbquint", "Georgia")
     # An all-caps dateline gets the gazetteer's capitals.
     assert dateline("MCLEAN, Va., June 1 - Prices rose.") == ("McLean", "Virginia")
+    # A name only a town abroad has is a slip for the state's city (Landsdale is in
+    # Australia); a town elsewhere in the country keeps its name (the wire named the wrong
+    # state: Englewood is in Colorado and New Jersey).
+    assert dateline("LANDSDALE, Penn., April 3 - Prices rose.") == ("Lansdale", "Pennsylvania")
+    assert dateline("ENGLEWOOD, Calif., June 1 - Prices rose.") == ("Englewood", "California")
     assert canonical_place("Saudia Arabia") == "Saudi Arabia"
     assert canonical_place("Republic of Ireland") == "Republic of Ireland"  # not Iceland
 
