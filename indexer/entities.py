@@ -42,6 +42,7 @@ from typing import Any
 from indexer.names import (
     COMPANY_SUFFIX,
     CUE_WORDS,
+    LEGAL_FORM_SUFFIX,
     LEGAL_FORMS,
     MONTHS_DAYS,
     NOT_A_PERSON,
@@ -595,6 +596,29 @@ def _names_an_institution(raw) -> bool:
         or (_preceded_by(raw, _FIRM_BRACKET_BEFORE) and _followed_by(raw, _BRACKET_CLOSE))
         or (_preceded_by(raw, _BRACKET_OPEN) and _followed_by(raw, _FIRM_BRACKET_AFTER))
     )
+
+
+# A place's name as the first word of something else's: a city's futures month ("135
+# cents under New York July", "times New York Dec"; a country's month is its figure's:
+# "Japan March output") or a currency in a rates table ("Kuwait Dinar 0.350461", "U.S.
+# DOLLAR", where Reuters' labels do not count the country).
+_MONTH_AFTER = re.compile(
+    r"\s+(?:(?i:Jan|Feb|Apr|April|June?|July?|Aug|Sept?|Oct|Nov|Dec)|Mar|March|May|MAR|MAY)"
+    r"\b(?!\.?\s*\d)"  # not the verbs "may", "march"
+)
+_CURRENCY_AFTER = re.compile(
+    r"\s+(?:Dollars?|Dinars?|Francs?|Marks?|Pounds?|Rupees?|Pesos?|Yen|Lira|Kron[ae]r?|Dirhams?"
+    r"|Riyals?|Rand|Shillings?|DOLLARS?|DINARS?|FRANCS?)\b"
+)
+_WORD_BEFORE = re.compile(r"[A-Z][\w&.'’-]*\s+$")
+
+
+def _names_something_else(raw, country: bool) -> bool:
+    """Whether this place mention opens a currency's name or (not a country's) a futures
+    month's."""
+    if _preceded_by(raw, _WORD_BEFORE):
+        return False  # inside a longer name: "Toronto Dominion Australia Dollar Bond"
+    return _followed_by(raw, _CURRENCY_AFTER) or (not country and _followed_by(raw, _MONTH_AFTER))
 
 
 _HYPHEN_TAIL = re.compile(r"-[A-Z][\w'’]+")
@@ -1155,6 +1179,8 @@ def _resolve(
                 continue  # "the Uruguay Round" of trade talks, "the Paris Club" of creditors
             if raw.source != "dateline" and _names_an_institution(raw):
                 continue  # "Union Bank of Switzerland", "the Luxembourg Stock Exchange"
+            if raw.source != "dateline" and _names_something_else(raw, country):
+                continue  # "New York July" futures, "Kuwait Dinar 0.35"
             if raw.source == "ner" and not country and _names_a_grade(raw):
                 continue  # "West Texas Sour" crude, "the London interbank offered rate"
             if raw.source == "ner" and key not in dateline_keys and not country:

@@ -583,6 +583,19 @@ def _places_of(text: str, surface: str, label: str = "GPE") -> tuple[str, ...]:
     return _resolve([Segment(text)], ents)[0].places
 
 
+def test_a_futures_month_or_a_currency_named_after_a_place_is_no_place():
+    # A city's month is a futures contract; a currency in a rates table is no place.
+    assert _places_of("Sales went at 35 dlrs under New York July.", "New York") == ()
+    assert _places_of("Butter went at 2.27 times New York Dec.", "New York") == ()
+    assert _places_of("Kuwait Dinar 0.350461 (0.351685)", "Kuwait") == ()
+    assert _places_of("Loans were mainly in U.S. Dollars.", "U.S.") == ()
+    # A date, a verb, a country's monthly figure and the place itself stay.
+    assert _places_of("Talks open in New York May 3.", "New York") == ("New York",)
+    assert _places_of("Analysts say Seoul may bow to pressure.", "Seoul") == ("Seoul",)
+    assert _places_of("Zorbex said Japan May output rose.", "Japan") == ("Japan",)
+    assert _places_of("The dollar fell in Kuwait on Monday.", "Kuwait") == ("Kuwait",)
+
+
 def test_a_crude_grade_or_an_interbank_rate_names_no_place():
     text = "Zorbex posted West Zorbia Sour at 17.00 dlrs a barrel."
     assert _places_of(text, "West Zorbia Sour") == ()
