@@ -177,12 +177,16 @@ _NOT_PLACE_WORDS = {
     "bank", "corp", "inc", "co", "ltd", "plc", "group", "ministry", "government", "dlr",
     "dlrs", "dollar", "dollars", "stg", "yen", "exchange", "agency", "council", "party",
     "arab", "arabs",  # "Gulf Arab states": an adjective
+    # legal forms: "Warburg Soditic SA"
+    "sa", "nv", "ag", "bv", "gmbh", "spa", "kk", "pty", "llc", "lp", "oy", "limited",
+    "corporation", "cos",
 }  # fmt: skip
 # ... or an institution named after its place ("Hamilton County Common Pleas Court"), unless
 # the gazetteer knows the whole name as a place ("State College", Pennsylvania).
 _INSTITUTION_WORDS = {
     "court", "commission", "committee", "conference", "authority", "board", "university",
-    "college", "institute", "association",
+    "college", "institute", "association", "railways", "railway", "railroad", "airlines",
+    "airways",
 }  # fmt: skip
 
 # Lower-case words after a place's name that wire copy writes as part of it ("Mexico
@@ -312,7 +316,7 @@ def canonical_country(name: str) -> str | None:
 
 # A country the text misspells ("Saudia Arabia") is the country: a name of at least this
 # many letters one typing slip from a country's, which the place gazetteer does not know.
-_MIN_MISSPELT_COUNTRY = 8
+_MIN_MISSPELT_COUNTRY = 7
 
 
 @lru_cache(maxsize=1)
@@ -322,19 +326,33 @@ def _long_country_keys() -> tuple[str, ...]:
 
 def _misspelt_country(text: str) -> str | None:
     """The country ``text`` misspells by one letter dropped, added, changed or two swapped
-    ("Saudia Arabia"), or ``None``."""
+    ("Saudia Arabia", "Equador"; not in the first letter), or ``None``."""
     key = _key(text)
     if len(key) < _MIN_MISSPELT_COUNTRY or is_known_place(text):
         return None
     match = process.extractOne(key, _long_country_keys(), scorer=OSA.distance, score_cutoff=1)
-    if not match:
-        return None
+    if not match or match[0][0] != key[0]:
+        return None  # none, or another first letter: "Tolland" (Connecticut) is no Holland
     # The slip is in no word that names a country itself: "Republic of Ireland" is not
     # "Republic of Iceland".
     table, words = _country_table(), set(match[0].split())
     if any(word in table and word not in words for word in key.split()):
         return None
     return table[match[0]]
+
+
+_LONG_MONTHS = ("january", "february", "august", "september", "october", "november", "december")
+
+
+def _misspelt_month(word: str) -> bool:
+    """Whether ``word`` is a month of six letters or more misspelt by one slip
+    ("Septmember"), and no place the gazetteer knows."""
+    key = word.casefold()
+    return (
+        len(key) >= 6
+        and any(OSA.distance(key, month, score_cutoff=1) <= 1 for month in _LONG_MONTHS)
+        and not is_known_place(word)
+    )
 
 
 def clean_place_span(name: str) -> str:
@@ -398,6 +416,8 @@ def canonical_place(name: str) -> str | None:
         return None
     if last in _INSTITUTION_WORDS and not is_known_place(text):
         return None
+    if " " not in text and _misspelt_month(text):
+        return None  # "Septmember"
     if re.fullmatch(r"(?:[A-Z]\.?){1,3}", text):
         return None  # an unknown initialism ("BB", "B.A."): a rating, a company suffix
     if re.match(r"[A-Z]\.\s", text) or _key(text) in _GENERIC_WORDS:

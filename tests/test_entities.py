@@ -695,12 +695,20 @@ def test_a_misspelt_dateline_city_or_country_is_corrected():
     assert dateline("LANDSDALE, Penn., April 3 - Prices rose.") == ("Lansdale", "Pennsylvania")
     assert dateline("ENGLEWOOD, Calif., June 1 - Prices rose.") == ("Englewood", "California")
     assert canonical_place("Saudia Arabia") == "Saudi Arabia"
+    assert canonical_place("Equador") == "Ecuador"  # seven letters
+    assert canonical_place("Tolland") == "Tolland"  # a town, not Holland: first letters differ
+    # A month misspelt is no place; a place one slip from a month is.
+    assert canonical_place("Feburary") is None
+    assert canonical_place("Septmember") is None
+    assert canonical_place("Augusta") == "Augusta"
     assert canonical_place("Republic of Ireland") == "Republic of Ireland"  # not Iceland
 
 
 def test_an_institution_named_after_its_place_is_no_place():
     assert canonical_place("Hamilton County Common Pleas Court") is None
     assert canonical_place("Zorbia Transport Commission") is None
+    assert canonical_place("Zorbian Railways") is None
+    assert canonical_place("Warburg Zorbitic SA") is None  # a legal form ends a firm's name
     assert canonical_place("State College") == "State College"  # a town in Pennsylvania
 
 
