@@ -162,6 +162,17 @@ _US_STATES = {
     "tex": "Texas", "va": "Virginia", "vt": "Vermont", "wash": "Washington",
     "wva": "West Virginia", "wis": "Wisconsin", "wyo": "Wyoming",
 }  # fmt: skip
+# Canada's provinces as wire copy abbreviates them, only with their dots ("MURDOCHVILLE,
+# Que.", "VANCOUVER, B.C."): "Man" and "Que" are words too.
+_CA_PROVINCES = {
+    "bc": "British Columbia", "alta": "Alberta", "sask": "Saskatchewan", "man": "Manitoba",
+    "ont": "Ontario", "que": "Quebec", "nb": "New Brunswick", "ns": "Nova Scotia",
+    "nfld": "Newfoundland", "pei": "Prince Edward Island",
+}  # fmt: skip
+# Names the model tags as places that name no place: an organisation's seat, an event.
+_NOT_PLACES = {"united nations", "big bang", "easter", "christmas"}
+# A federal court's district ("the Southern District of New York"), no place of its own.
+_COURT_DISTRICT = re.compile(r"(?:Southern|Northern|Eastern|Western|Central|Middle) District")
 _US_STATE_NAMES = frozenset(_US_STATES.values()) | {
     "Alaska",
     "Hawaii",
@@ -411,6 +422,10 @@ def canonical_place(name: str) -> str | None:
         state = _US_STATES.get(_key(text))
         if state and (text[:1].isupper() and not text.isupper() or "." in text):
             return state
+    if "." in name and _key(text) in _CA_PROVINCES and len(text) <= 6:
+        return _CA_PROVINCES[_key(text)]  # "Que." -> Quebec, "B.C." -> British Columbia
+    if _key(text) in _NOT_PLACES or _COURT_DISTRICT.fullmatch(text):
+        return None
     last = _key(text).split()[-1]
     if last in _NOT_PLACE_WORDS or _key(text) in _COMPASS or is_bank_word(last):
         return None

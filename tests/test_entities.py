@@ -704,6 +704,21 @@ def test_a_misspelt_dateline_city_or_country_is_corrected():
     assert canonical_place("Republic of Ireland") == "Republic of Ireland"  # not Iceland
 
 
+def test_a_canadian_province_s_abbreviation_a_court_s_district_and_the_un():
+    assert split_article("", "ZORBVILLE, Que., April 2 - Ore rose.")[0].dateline_places == (
+        "Zorbville",
+        "Quebec",
+    )
+    assert canonical_place("B.C.") == "British Columbia"
+    assert canonical_place("Ont.") == "Ontario"
+    assert canonical_place("Man") == "Man"  # only with its dot: the Isle of Man
+    # "the Southern District of New York" is a court's; the UN's seat is no place.
+    assert canonical_place("the Southern District") is None
+    assert canonical_place("UNITED NATIONS") is None
+    assert canonical_place("Big Bang") is None
+    assert canonical_place("District of Columbia") == "District of Columbia"
+
+
 def test_an_institution_named_after_its_place_is_no_place():
     assert canonical_place("Hamilton County Common Pleas Court") is None
     assert canonical_place("Zorbia Transport Commission") is None
