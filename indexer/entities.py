@@ -544,8 +544,10 @@ def _names_an_event(raw, country: bool) -> bool:
 # grade", "Alaska North Slope crude") or an interbank rate ("the
 # London interbank offered rate"): no place of the story. Countries stay ("Bahrain
 # interbank offered rates" in a Bahrain story), as Reuters' gold labels them.
-_GRADE_END = re.compile(r"\s(?:Intermediate|Sour|Sweet)$")
-_RATE_AFTER = re.compile(r"\s+(?:[Ii]nterbank|Intermediate|Sour|Sweet|grade|crudes?|blend)\b")
+_GRADE_END = re.compile(r"\s(?:Intermediate|Sour|Sweet|Brent)$")
+_RATE_AFTER = re.compile(
+    r"\s+(?:[Ii]nterbank|Intermediate|Sour|Sweet|Brent|grade|crudes?|blend)\b"
+)
 
 
 def _names_a_grade(raw) -> bool:

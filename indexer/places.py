@@ -185,7 +185,7 @@ _US_STATE_NAMES = frozenset(_US_STATES.values()) | {
 # A span ending in one of these is an organisation or an amount, not a place
 # ("United Arab Emirates Central Bank", "H.K. Dlr").
 _NOT_PLACE_WORDS = {
-    "bank", "corp", "inc", "co", "ltd", "plc", "group", "ministry", "government", "dlr",
+    "bank", "banks", "corp", "inc", "co", "ltd", "plc", "group", "ministry", "government", "dlr",
     "dlrs", "dollar", "dollars", "stg", "yen", "exchange", "agency", "council", "party",
     "arab", "arabs",  # "Gulf Arab states": an adjective
     # legal forms: "Warburg Soditic SA"

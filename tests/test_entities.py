@@ -599,6 +599,8 @@ def test_a_futures_month_or_a_currency_named_after_a_place_is_no_place():
 def test_a_crude_grade_or_an_interbank_rate_names_no_place():
     text = "Zorbex posted West Zorbia Sour at 17.00 dlrs a barrel."
     assert _places_of(text, "West Zorbia Sour") == ()
+    assert _places_of("Zorbia Sea Brent rose 10 cents.", "Zorbia Sea Brent") == ()
+    assert canonical_place("West Zorbian Federation of Banks") is None
     # Known places (an unknown one-word place named once is dropped anyway).
     assert (
         _places_of("The loan pays 1/4 point over the London interbank offered rate.", "London")
