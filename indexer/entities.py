@@ -42,7 +42,6 @@ from typing import Any
 from indexer.names import (
     COMPANY_SUFFIX,
     CUE_WORDS,
-    LEGAL_FORM_SUFFIX,
     LEGAL_FORMS,
     MONTHS_DAYS,
     NOT_A_PERSON,

@@ -70,9 +70,7 @@ def _suffix_alternation(words: Sequence[str]) -> str:
     return "(?:" + "|".join(alternatives) + ")(?!-)"
 
 
-# The legal forms alone ("Inc", "NV") ...
-LEGAL_FORM_SUFFIX = _suffix_alternation(LEGAL_FORMS)
-# ... the words that end a company's name (follow them with ``\b``) ...
+# The words that end a company's name (follow them with ``\b``) ...
 COMPANY_SUFFIX = _suffix_alternation(LEGAL_FORMS + _WORDS["company_words"])
 # ... and any organisation's ("Deutsche Bank"; not used to tell a person from a company).
 ORG_SUFFIX = _suffix_alternation(
