@@ -544,9 +544,7 @@ def _names_an_event(raw, country: bool) -> bool:
 # London interbank offered rate"): no place of the story. Countries stay ("Bahrain
 # interbank offered rates" in a Bahrain story), as Reuters' gold labels them.
 _GRADE_END = re.compile(r"\s(?:Intermediate|Sour|Sweet|Brent)$")
-_RATE_AFTER = re.compile(
-    r"\s+(?:[Ii]nterbank|Intermediate|Sour|Sweet|Brent|grade|crudes?|blend)\b"
-)
+_RATE_AFTER = re.compile(r"\s+(?:[Ii]nterbank|Intermediate|Sour|Sweet|Brent|grade|crudes?|blend)\b")
 
 
 def _names_a_grade(raw) -> bool:
