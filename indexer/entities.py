@@ -523,7 +523,9 @@ _PARTICLES_AND_NAME = re.compile(rf"(?:\s+(?:{_CUT_PARTICLES})){{1,3}}\s+[A-Z][\
 # "the Paris club of creditors", "the Paris accord" (of the Group of Five; a country keeps
 # its "accord": "the U.S.-Japan accord" is between the two).
 _EVENT_AFTER = re.compile(r"\s+(?:[Rr]ound|[Cc]lub)\b")
-_CITY_EVENT_AFTER = re.compile(r"\s+(?:[Rr]ound|[Cc]lub|[Aa]ccords?|[Aa]greement|[Pp]act)\b")
+_CITY_EVENT_AFTER = re.compile(
+    r"\s+(?:[Rr]ound|[Cc]lub|[Aa]ccords?|[Aa]greement|[Pp]act|(?:economic\s+)?[Ss]ummit)\b"
+)
 
 
 def _followed_by(raw, pattern: re.Pattern[str]) -> bool:
@@ -750,7 +752,7 @@ _FIRM_NOUN_BEFORE = re.compile(
 
 
 # "Gulf of Mexico" is a sea, "Air U.K." an airline.
-_NAMED_AFTER_BEFORE = re.compile(r"\b(?:(?:Gulf|Bay|Sea)\s+of|Air|AIR)\s+$")
+_NAMED_AFTER_BEFORE = re.compile(r"(?:\b(?:(?:Gulf|Bay|Sea)\s+of|Air|AIR|Lake|LAKE)\s+|\bNew-)$")
 
 
 def _not_itself(text: str, start: int, end: int) -> bool:

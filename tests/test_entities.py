@@ -655,6 +655,12 @@ def test_the_given_name_comes_first_and_a_bare_compass_word_or_a_city_accord_is_
     assert places("Since the Paris accords, it rose.", "Paris") == ()
     assert places("They kept to the Paris agreement.", "Paris") == ()
     assert places("Dealers in Paris doubted it.", "Paris") == ("Paris",)
+    assert places("Before the Venice economic summit, it rose.", "Venice") == ()
+    assert places("Ahead of the Tokyo summit, it fell.", "Tokyo") == ()
+    # A lake is not its state; "New-Mexico-based" is not Mexico.
+    assert places("Ice covered Lake Michigan.", "Michigan") == ()
+    assert places("A New-Mexico-based firm bought it.", "Mexico") == ()
+    assert places("Snow fell in Michigan.", "Michigan") == ("Michigan",)
     assert "Japan" in places("The U.S.-Japan accord was signed.", "Japan")
 
 
