@@ -849,6 +849,7 @@ _FIRM_PART_AFTER = r"\s+(?:business|businesses|unit|division|subsidiary)\b"
 # How a company's, a publication's or a chain's name is written: (before, after) the name.
 _COMPANY_EDGES = (
     ("", _COMPANY_NAME_TAIL),
+    ("", r"\s*<[A-Z][A-Z0-9.]*>"),  # a stock ticker after it: "Zorbex Midland <ZM>"
     # "grain firm J. Souffle", "the trading house Zanthu Morrel"
     (r"\b(?:firm|company|house|brokerage)\s+", r"(?![\w-])"),
     (_PUBLICATION_BEFORE, r"(?![\w-])"),

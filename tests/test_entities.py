@@ -522,6 +522,14 @@ def _people_of(text: str, name: str) -> tuple[str, ...]:
     return entities.people
 
 
+def test_a_name_before_a_stock_ticker_or_ending_in_bros_or_banks_is_a_firm():
+    assert _people_of("Like Sweden's L.Z. Zorbsson <ZORB.ST>, it sells.", "L.Z. Zorbsson") == ()
+    assert _people_of("Zorbo Quint <ZQ> agreed to buy it.", "Zorbo Quint") == ()
+    assert _people_of("Proceeds repay debt. Zorbon Bros is lead underwriter.", "Zorbon Bros") == ()
+    assert _people_of("Marine Zorbland Banks agreed to it.", "Marine Zorbland Banks") == ()
+    assert _places_of("Zorbyll <ZRB.L> raised its offer.", "Zorbyll") == ()
+
+
 def test_a_name_of_several_words_needs_something_that_says_it_is_a_person():
     # Nothing says so: a firm ("Peko Wallsend"), a product or a statistic tagged PERSON.
     assert _people_of("Zorbo Wallsend raised its dividend, it said.", "Zorbo Wallsend") == ()
