@@ -187,7 +187,11 @@ def score(stories: Sequence[dict[str, Any]], results: Sequence[Entities]) -> tup
 
 def _sentence(context: str, surface: str, max_chars: int = 320) -> str:
     """The sentence of ``context`` that holds ``surface`` (the whole context if none)."""
-    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z\"“])", context):
+    # Not after an abbreviation's or an initial's full stop: "the U.S. Agriculture
+    # Department", "C. William Verity" stay one sentence.
+    for sentence in re.split(
+        r"(?<=[.!?])(?<![A-Z]\.[A-Z]\.)(?<!\b[A-Z]\.)\s+(?=[A-Z\"“])", context
+    ):
         if surface in sentence:
             return sentence[:max_chars]
     return context[:max_chars]
