@@ -485,7 +485,8 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
         blocked = [
             (s, e)
             for s, e, lab, text in seg_ents
-            if lab in PERSON_LABELS or (lab in PLACE_LABELS and canonical_country(text))
+            if (lab in PERSON_LABELS and not canonical_country(text))
+            or (lab in PLACE_LABELS and canonical_country(text))
         ]
         if _names_its_country(seg):  # "Spain" of "PORT OF SPAIN, Trinidad" is no place
             blocked.append((0, max(seg.text.find(","), 0)))
@@ -1069,7 +1070,11 @@ def _resolve(
     for raw in raws:
         if raw.kind == "person" and raw.tokens and len(raw.tokens) > 1:
             key = tuple(fold(tok) for tok in raw.tokens)
-            if key not in seen_full and fold(" ".join(raw.tokens)) not in place_keys:
+            if (
+                key not in seen_full
+                and fold(" ".join(raw.tokens)) not in place_keys
+                and not (canonical_country(raw.tokens[-1]) and not is_given_name(raw.tokens[0]))
+            ):  # "told Funaro Brazil should ...", "Reuters Peru": no surname "Brazil"
                 seen_full.add(key)
                 full_names.append(raw.tokens)
     # Longest first, so "Ange Maxime Kazagui" absorbs "Maxime Kazagui".

@@ -591,6 +591,30 @@ def _places_of(text: str, surface: str, label: str = "GPE") -> tuple[str, ...]:
     return _resolve([Segment(text)], ents)[0].places
 
 
+def test_a_country_the_model_tagged_as_or_glued_to_a_person_stays_a_place():
+    from indexer.entities import Segment, _resolve
+
+    # "Sri Lanka's" tagged PERSON: the gazetteer still finds the country.
+    text = "Sri Lanka's Central Bank offered bills."
+    ents = [[(0, 11, "PERSON", "Sri Lanka's")]]
+    assert _resolve([Segment(text)], ents)[0].places == ("Sri Lanka",)
+    # "told Zorbaro Brazil should ..." tagged PERSON: "Brazil" is no surname, so the
+    # country stays a place; "Kevin Holland" keeps his surname.
+    text = "Zorbaro met Stoltenzorb. He told Zorbaro Brazil should pay. Brazil agreed."
+    first, second = text.index("Zorbaro Brazil"), text.rindex("Brazil")
+    ents = [
+        [
+            (0, 7, "PERSON", "Zorbaro"),
+            (first, first + 14, "PERSON", "Zorbaro Brazil"),
+            (second, second + 6, "GPE", "Brazil"),
+        ]
+    ]
+    assert "Brazil" in _resolve([Segment(text)], ents)[0].places
+    text = "Kevin Holland said so. Holland added that it paid."
+    ents = [[(0, 13, "PERSON", "Kevin Holland"), (23, 30, "GPE", "Holland")]]
+    assert _resolve([Segment(text)], ents)[0].places == ()
+
+
 def test_a_futures_month_or_a_currency_named_after_a_place_is_no_place():
     # A city's month is a futures contract; a currency in a rates table is no place.
     assert _places_of("Sales went at 35 dlrs under New York July.", "New York") == ()
