@@ -60,6 +60,7 @@ GOLD_PLACES: dict[str, tuple[set[str], list[str]]] = {
     "kampuchea": ({"Cambodia"}, ["Kampuchea", "Cambodia"]),
     "burma": ({"Myanmar"}, ["Burma", "Myanmar"]),
     "zaire": ({"Democratic Republic of the Congo"}, ["Zaire"]),
+    "swaziland": ({"Eswatini"}, ["Swaziland"]),
     "western-samoa": ({"Samoa"}, ["Western Samoa", "Samoa"]),
     "vatican": ({"Vatican City"}, ["Vatican"]),
     "yemen-arab-republic": ({"North Yemen", "Yemen"}, ["North Yemen", "Yemen Arab Republic"]),

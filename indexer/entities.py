@@ -456,6 +456,13 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
                     _FIRM_NOUN_BEFORE, seg.text, start
                 ):
                     raw.tokens = None
+                country = canonical_country(text) if " " not in text else None
+                if country and _read_as_place(seg.text, start, end):
+                    # "loans to Niger and Zaire", "Liberia and Niger" tagged PERSON (a
+                    # country the gazetteer leaves to the model: also a river, a name)
+                    place = _Raw((index, start), seg.headline, "place", text, "ner", seg.text)
+                    place.place = country
+                    raws.append(place)
             elif label in PLACE_LABELS:
                 raw = _Raw((index, start), seg.headline, "place", text, "ner", seg.text)
                 raw.place = None if _not_itself(seg.text, start, end) else canonical_place(text)
@@ -485,7 +492,7 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
         blocked = [
             (s, e)
             for s, e, lab, text in seg_ents
-            if (lab in PERSON_LABELS and not canonical_country(text))
+            if (lab in PERSON_LABELS and not canonical_country(text) and not _has_digit(text))
             or (lab in PLACE_LABELS and canonical_country(text))
         ]
         if _names_its_country(seg):  # "Spain" of "PORT OF SPAIN, Trinidad" is no place
@@ -950,6 +957,26 @@ _PLACE_PREPOSITION = re.compile(
 # A place in a list of places: "Quokka, Henan and Gansu".
 _LIST_BEFORE = re.compile(r"(?P<name>[A-Z][\w.'’-]*)\s*(?:,|\band\b|&)\s*$")
 _LIST_AFTER = re.compile(r"\s*(?:,|\band\b|&)\s*(?P<name>[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*)?)")
+
+
+def _has_digit(text: str) -> bool:
+    """Whether a span holds a digit: no person's name ("Czechoslovakia 365,897" of a table)."""
+    return any(ch.isdigit() for ch in text)
+
+
+def _read_as_place(text: str, start: int, end: int) -> bool:
+    """Whether the country's name at ``text[start:end]`` is written as a place: after a
+    preposition ("loans to Niger", "the government of Antigua") or in a list with another
+    country ("Liberia and Niger", "Niger and Zaire")."""
+    if _PLACE_PREPOSITION.search(text, max(0, start - 20), start):
+        return True
+    before = _LIST_BEFORE.search(text, max(0, start - 40), start)
+    if before and canonical_country(clean_place_span(before.group("name"))):
+        return True
+    after = _LIST_AFTER.match(text, end)
+    return bool(
+        after and any(canonical_country(" ".join(after.group("name").split()[:n])) for n in (2, 1))
+    )
 
 
 def _unsupported_place(surface: str, texts: Sequence[str]) -> bool:

@@ -615,6 +615,28 @@ def test_a_country_the_model_tagged_as_or_glued_to_a_person_stays_a_place():
     assert _resolve([Segment(text)], ents)[0].places == ()
 
 
+def test_a_country_tagged_person_is_a_place_where_the_text_writes_it_as_one():
+    from indexer.entities import Segment, _resolve
+
+    def places(text: str, span: str) -> tuple[str, ...]:
+        start = text.index(span)
+        ents = [[(start, start + len(span), "PERSON", span)]]
+        return _resolve([Segment(text)], ents)[0].places
+
+    # "Niger" (also a river and a name) is left to the model, which tags it PERSON.
+    assert places("It lent 241 mln dlrs to Niger and Zaire.", "Niger") == (
+        "Niger",
+        "Democratic Republic of the Congo",
+    )
+    assert "Niger" in places("Gabon, Liberia and Niger were declared eligible.", "Niger")
+    assert places("Niger said it agreed.", "Niger") == ()
+    # A table's row tagged PERSON hides no country: "Czechoslovakia 365,897".
+    assert places("Italy 430,029 (338,766), Czechoslovakia 365,897", "Czechoslovakia 365,897") == (
+        "Italy",
+        "Czechoslovakia",
+    )
+
+
 def test_a_futures_month_or_a_currency_named_after_a_place_is_no_place():
     # A city's month is a futures contract; a currency in a rates table is no place.
     assert _places_of("Sales went at 35 dlrs under New York July.", "New York") == ()
