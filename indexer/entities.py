@@ -610,7 +610,7 @@ _PARTICLES_AND_NAME = re.compile(rf"(?:\s+(?:{_CUT_PARTICLES})){{1,3}}\s+[A-Z][\
 # A place's name as the first word of a round of talks or a club of creditors.
 # "the Paris club of creditors", "the Paris accord" (of the Group of Five; a country keeps
 # its "accord": "the U.S.-Japan accord" is between the two).
-_EVENT_AFTER = re.compile(r"\s+(?:[Rr]ound|[Cc]lub)\b")
+_EVENT_AFTER = re.compile(r"\s+(?:(?:[Tt]rade|GATT)\s+)?(?:[Rr]ound|[Cc]lub)\b")
 _CITY_EVENT_AFTER = re.compile(
     r"\s+(?:[Rr]ound|[Cc]lub|[Aa]ccords?|[Aa]greement|[Pp]act|(?:economic\s+)?[Ss]ummit)\b"
 )
@@ -696,7 +696,7 @@ _MONTH_AFTER = re.compile(
     r"\b(?!\.?\s*\d)"  # not the verbs "may", "march"
 )
 _CURRENCY_AFTER = re.compile(
-    r"\s+(?:Dollars?|Dinars?|Francs?|Marks?|Pounds?|Rupees?|Pesos?|Yen|Lira|Kron[ae]r?|Dirhams?"
+    r"\s+(?:Dollars?|Dlrs?|Dinars?|Francs?|Marks?|Pounds?|Rupees?|Pesos?|Yen|Lira|Kron[ae]r?|Dirhams?"
     r"|Riyals?|Rand|Shillings?|DOLLARS?|DINARS?|FRANCS?)\b"
 )
 _WORD_BEFORE = re.compile(r"[A-Z][\w&.'’-]*\s+$")

@@ -150,7 +150,8 @@ _CAPS_GAZETTEER_ONLY = {"Turkey", "Niger", "Guinea"}
 # ("Montebello, Calif."); keys without dots.
 _US_STATES = {
     "ala": "Alabama", "ariz": "Arizona", "ark": "Arkansas", "calif": "California",
-    "colo": "Colorado", "conn": "Connecticut", "del": "Delaware", "fla": "Florida",
+    "colo": "Colorado", "conn": "Connecticut", "dc": "District of Columbia",
+    "del": "Delaware", "fla": "Florida",
     "ga": "Georgia", "ill": "Illinois", "ind": "Indiana", "kan": "Kansas", "kans": "Kansas",
     "ky": "Kentucky", "la": "Louisiana", "md": "Maryland", "mass": "Massachusetts",
     "mich": "Michigan", "minn": "Minnesota", "miss": "Mississippi", "mo": "Missouri",

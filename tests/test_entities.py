@@ -643,6 +643,12 @@ def test_a_futures_month_or_a_currency_named_after_a_place_is_no_place():
     assert _places_of("Butter went at 2.27 times New York Dec.", "New York") == ()
     assert _places_of("Kuwait Dinar 0.350461 (0.351685)", "Kuwait") == ()
     assert _places_of("Loans were mainly in U.S. Dollars.", "U.S.") == ()
+    assert _places_of("It is 1.28 to the U.S. Dlr.", "U.S.") == ()
+    assert _places_of("Talks on the Uruguay trade round resumed.", "Uruguay") == ()
+    assert split_article("", "WASHINGTON, D.C., March 26 - It rose.")[0].dateline_places == (
+        "Washington",
+        "District of Columbia",
+    )
     # A date, a verb, a country's monthly figure and the place itself stay.
     assert _places_of("Talks open in New York May 3.", "New York") == ("New York",)
     assert _places_of("Analysts say Seoul may bow to pressure.", "Seoul") == ("Seoul",)
