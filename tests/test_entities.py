@@ -596,8 +596,7 @@ def test_a_country_the_model_tagged_as_or_glued_to_a_person_stays_a_place():
 
     # "Sri Lanka's" tagged PERSON: the gazetteer still finds the country.
     text = "Sri Lanka's Central Bank offered bills."
-    ents = [[(0, 11, "PERSON", "Sri Lanka's")]]
-    assert _resolve([Segment(text)], ents)[0].places == ("Sri Lanka",)
+    assert _places_of(text, "Sri Lanka's", "PERSON") == ("Sri Lanka",)
     # "told Zorbaro Brazil should ..." tagged PERSON: "Brazil" is no surname, so the
     # country stays a place; "Kevin Holland" keeps his surname.
     text = "Zorbaro met Stoltenzorb. He told Zorbaro Brazil should pay. Brazil agreed."
@@ -616,12 +615,8 @@ def test_a_country_the_model_tagged_as_or_glued_to_a_person_stays_a_place():
 
 
 def test_a_country_tagged_person_is_a_place_where_the_text_writes_it_as_one():
-    from indexer.entities import Segment, _resolve
-
     def places(text: str, span: str) -> tuple[str, ...]:
-        start = text.index(span)
-        ents = [[(start, start + len(span), "PERSON", span)]]
-        return _resolve([Segment(text)], ents)[0].places
+        return _places_of(text, span, "PERSON")
 
     # "Niger" (also a river and a name) is left to the model, which tags it PERSON.
     assert places("It lent 241 mln dlrs to Niger and Zaire.", "Niger") == (
