@@ -599,7 +599,7 @@ _BIG_CITY_POPULATION = 100_000
 def _town_key(name: str) -> str:
     """A town's name as ``_towns_by_country`` keys it: unaccented, case-folded (cheaper
     than ``fold`` over 235,000 names and their alternate names)."""
-    return strip_accents(name).casefold()
+    return (name if name.isascii() else strip_accents(name)).casefold()
 
 
 def _names_of(city: dict) -> Iterator[str]:
